@@ -1,0 +1,41 @@
+# The two commands: `make demo` and `make test`. Both install missing Debian packages, configure and build
+# Release into build/ (the binary is build/staycast), then run the demo or the whole test suite.
+JOBS ?= $(shell nproc)
+
+.PHONY: deps build demo test test-release test-asan check-format check-tidy format bench clean
+
+deps:
+	@bash scripts/install-deps.sh
+
+build: deps
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release -j $(JOBS)
+
+demo: build
+	@bash scripts/demo.sh
+
+test: build
+	@bash scripts/test.sh
+
+test-release: build
+	@ctest --preset release -j $(JOBS)
+
+test-asan: deps
+	@cmake --preset asan >/dev/null
+	@cmake --build --preset asan -j $(JOBS)
+	@ctest --preset asan -j $(JOBS)
+
+check-format:
+	@bash scripts/check-format.sh
+
+check-tidy: build
+	@bash scripts/check-tidy.sh
+
+format:
+	@(git ls-files '*.cc' '*.h'; git ls-files --others --exclude-standard '*.cc' '*.h') | sort -u | xargs -r clang-format -i
+
+bench: build
+	@bash bench/run
+
+clean:
+	@rm -rf build build-asan build-debug

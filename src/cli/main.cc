@@ -1,0 +1,42 @@
+// staycast: the command-line entry point. Parses arguments, runs the chosen subcommand and maps its
+// Status to one clear error line and an exit code.
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+
+#include "src/cli/command.h"
+#include "src/core/version.h"
+
+int main(int argc, char** argv) {
+  spdlog::set_default_logger(spdlog::stderr_color_mt("staycast"));
+  spdlog::set_pattern("%^[%l]%$ %v");
+
+  CLI::App app{
+      "Staycast: length-of-stay and readmission models, from admissions data to a monitored "
+      "service."};
+  app.set_version_flag("--version", std::string("staycast ") + staycast::kVersion);
+  app.require_subcommand(1);
+  bool verbose = false;
+  app.add_flag("-v,--verbose", verbose, "Log more detail to stderr");
+
+  staycast::cli::CommandAction action;
+  staycast::cli::AddGenerateCommand(app, &action);
+  staycast::cli::AddImportCommand(app, &action);
+  staycast::cli::AddSummaryCommand(app, &action);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  spdlog::set_level(verbose ? spdlog::level::debug : spdlog::level::info);
+  if (!action) return 0;
+  const staycast::Status status = action();
+  if (!status.ok()) {
+    std::fprintf(stderr, "staycast: error: %s\n", status.message().c_str());
+    return staycast::ExitCodeFor(status);
+  }
+  return 0;
+}

@@ -1,0 +1,240 @@
+// Table and Column implementation.
+#include "src/data/table.h"
+
+#include <charconv>
+
+namespace staycast::data {
+
+const char* ColumnTypeName(ColumnType type) {
+  switch (type) {
+    case ColumnType::kNumeric: return "numeric";
+    case ColumnType::kCategorical: return "categorical";
+    case ColumnType::kTimestamp: return "timestamp";
+    case ColumnType::kStringList: return "string_list";
+  }
+  return "unknown";
+}
+
+StatusOr<ColumnType> ParseColumnType(std::string_view name) {
+  if (name == "numeric" || name == "number") return ColumnType::kNumeric;
+  if (name == "categorical" || name == "category") return ColumnType::kCategorical;
+  if (name == "timestamp" || name == "datetime") return ColumnType::kTimestamp;
+  if (name == "string_list" || name == "list") return ColumnType::kStringList;
+  return InvalidArgumentError("unknown column type \"" + std::string(name) +
+                              "\"; expected one of numeric, categorical, timestamp, string_list");
+}
+
+size_t Column::size() const {
+  switch (type_) {
+    case ColumnType::kNumeric: return numeric_.size();
+    case ColumnType::kCategorical: return codes_.size();
+    case ColumnType::kTimestamp: return timestamps_.size();
+    case ColumnType::kStringList: return lists_.size();
+  }
+  return 0;
+}
+
+int32_t Column::InternCategory(std::string_view value) {
+  auto it = index_.find(std::string(value));
+  if (it != index_.end()) return it->second;
+  const auto code = static_cast<int32_t>(dictionary_.size());
+  dictionary_.emplace_back(value);
+  index_.emplace(std::string(value), code);
+  return code;
+}
+
+std::optional<int32_t> Column::FindCategory(std::string_view value) const {
+  auto it = index_.find(std::string(value));
+  if (it == index_.end()) return std::nullopt;
+  return it->second;
+}
+
+const std::string& Column::CategoryAt(size_t row) const {
+  static const std::string kEmpty;
+  const int32_t code = codes_[row];
+  return code == kMissingCode ? kEmpty : dictionary_[static_cast<size_t>(code)];
+}
+
+void Column::Reserve(size_t n) {
+  switch (type_) {
+    case ColumnType::kNumeric: numeric_.reserve(n); break;
+    case ColumnType::kCategorical: codes_.reserve(n); break;
+    case ColumnType::kTimestamp: timestamps_.reserve(n); break;
+    case ColumnType::kStringList: lists_.reserve(n); break;
+  }
+}
+
+void Column::AppendMissing() {
+  switch (type_) {
+    case ColumnType::kNumeric: numeric_.push_back(std::nan("")); break;
+    case ColumnType::kCategorical: codes_.push_back(kMissingCode); break;
+    case ColumnType::kTimestamp: timestamps_.push_back(kMissingTime); break;
+    case ColumnType::kStringList: lists_.emplace_back(); break;
+  }
+}
+
+void Column::AppendFrom(const Column& other, size_t row) {
+  switch (type_) {
+    case ColumnType::kNumeric: numeric_.push_back(other.numeric_[row]); break;
+    case ColumnType::kCategorical:
+      if (other.codes_[row] == kMissingCode) {
+        codes_.push_back(kMissingCode);
+      } else {
+        codes_.push_back(InternCategory(other.dictionary_[static_cast<size_t>(other.codes_[row])]));
+      }
+      break;
+    case ColumnType::kTimestamp: timestamps_.push_back(other.timestamps_[row]); break;
+    case ColumnType::kStringList: lists_.push_back(other.lists_[row]); break;
+  }
+}
+
+bool Column::IsMissing(size_t row) const {
+  switch (type_) {
+    case ColumnType::kNumeric: return std::isnan(numeric_[row]);
+    case ColumnType::kCategorical: return codes_[row] == kMissingCode;
+    case ColumnType::kTimestamp: return timestamps_[row] == kMissingTime;
+    case ColumnType::kStringList: return lists_[row].empty();
+  }
+  return true;
+}
+
+size_t Column::CountMissing() const {
+  size_t n = 0;
+  const size_t rows = size();
+  for (size_t i = 0; i < rows; ++i) n += IsMissing(i) ? 1 : 0;
+  return n;
+}
+
+std::string Column::ValueAsString(size_t row, char list_separator) const {
+  if (IsMissing(row)) return "";
+  switch (type_) {
+    case ColumnType::kNumeric: {
+      char buf[64];
+      const auto result = std::to_chars(buf, buf + sizeof(buf), numeric_[row]);
+      return std::string(buf, result.ptr);
+    }
+    case ColumnType::kCategorical: return CategoryAt(row);
+    case ColumnType::kTimestamp: return FormatTimestamp(timestamps_[row]);
+    case ColumnType::kStringList: {
+      std::string out;
+      for (size_t i = 0; i < lists_[row].size(); ++i) {
+        if (i > 0) out.push_back(list_separator);
+        out += lists_[row][i];
+      }
+      return out;
+    }
+  }
+  return "";
+}
+
+int Schema::Find(std::string_view name) const {
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (fields[i].name == name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+Table Table::FromSchema(const Schema& schema) {
+  Table t;
+  for (const Field& f : schema.fields) t.columns_.emplace_back(f.name, f.type);
+  return t;
+}
+
+const Column* Table::FindColumn(std::string_view name) const {
+  for (const Column& c : columns_) {
+    if (c.name() == name) return &c;
+  }
+  return nullptr;
+}
+
+Column* Table::FindMutableColumn(std::string_view name) {
+  for (Column& c : columns_) {
+    if (c.name() == name) return &c;
+  }
+  return nullptr;
+}
+
+StatusOr<const Column*> Table::GetColumn(std::string_view name) const {
+  if (const Column* c = FindColumn(name)) return c;
+  std::string have;
+  for (const Column& c : columns_) have += (have.empty() ? "" : ", ") + c.name();
+  return NotFoundError("no column named '" + std::string(name) + "' (columns: " + have + ")");
+}
+
+Status Table::AddColumn(Column column) {
+  if (FindColumn(column.name()) != nullptr) {
+    return AlreadyExistsError("column '" + column.name() + "' already exists");
+  }
+  if (!columns_.empty() && column.size() != num_rows_) {
+    return InvalidArgumentError("column '" + column.name() + "' has " +
+                                std::to_string(column.size()) + " rows, table has " +
+                                std::to_string(num_rows_));
+  }
+  num_rows_ = column.size();
+  columns_.push_back(std::move(column));
+  return OkStatus();
+}
+
+void Table::RemoveColumn(std::string_view name) {
+  for (auto it = columns_.begin(); it != columns_.end(); ++it) {
+    if (it->name() == name) {
+      columns_.erase(it);
+      break;
+    }
+  }
+  if (columns_.empty()) num_rows_ = 0;
+}
+
+Status Table::SyncRowCount() {
+  if (columns_.empty()) {
+    num_rows_ = 0;
+    return OkStatus();
+  }
+  const size_t n = columns_[0].size();
+  for (const Column& c : columns_) {
+    if (c.size() != n) {
+      return InternalError("column '" + c.name() + "' has " + std::to_string(c.size()) +
+                           " rows, column '" + columns_[0].name() + "' has " + std::to_string(n));
+    }
+  }
+  num_rows_ = n;
+  return OkStatus();
+}
+
+Schema Table::schema() const {
+  Schema s;
+  for (const Column& c : columns_) s.fields.push_back({c.name(), c.type()});
+  return s;
+}
+
+Table Table::Take(const std::vector<size_t>& rows) const {
+  Table out;
+  for (const Column& c : columns_) {
+    Column col(c.name(), c.type());
+    col.Reserve(rows.size());
+    for (size_t r : rows) col.AppendFrom(c, r);
+    out.columns_.push_back(std::move(col));
+  }
+  out.num_rows_ = rows.size();
+  return out;
+}
+
+Status Table::Append(const Table& other) {
+  if (columns_.empty() && num_rows_ == 0) {
+    *this = other;
+    return OkStatus();
+  }
+  if (other.schema() != schema()) {
+    return InvalidArgumentError("cannot append a table with a different schema");
+  }
+  for (size_t i = 0; i < columns_.size(); ++i) {
+    Column& dst = columns_[i];
+    const Column& src = other.columns_[i];
+    dst.Reserve(num_rows_ + other.num_rows_);
+    for (size_t r = 0; r < other.num_rows_; ++r) dst.AppendFrom(src, r);
+  }
+  num_rows_ += other.num_rows_;
+  return OkStatus();
+}
+
+}  // namespace staycast::data
