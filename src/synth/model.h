@@ -22,7 +22,8 @@ inline constexpr double kFemaleShare = 0.52;
 // steady state (admissions before the window are simulated for history but not written).
 inline constexpr double kBurnInYears = 15.0;
 // Patients leave the hospital's population (move away, die at home, go elsewhere) at a yearly
-// hazard kExitBase + kExitMortality * exp(kExitAgeSlope * (age - 70)); a history ends there.
+// hazard kExitBase + kExitMortality * exp(kExitAgeSlope * (age - 70)), and at kAgeLimit at the
+// latest; their history ends there.
 inline constexpr double kExitBase = 0.25;
 inline constexpr double kExitMortality = 0.03;
 inline constexpr double kExitAgeSlope = 0.09;
@@ -87,7 +88,7 @@ inline constexpr int kMaxDiagnoses = 12;
 // sigma = kLosSigmaSurgical for stays with an operation, else
 //         kLosSigmaMedical + kLosSigmaPerChronic * chronic.
 // LOS is rounded to 0.01 day and kept within [kLosMin, kLosMax].
-inline constexpr double kLosIntercept = -0.55;
+inline constexpr double kLosIntercept = -0.47;
 inline constexpr std::array<double, 3> kLosType = {0.25, 0.12, 0.0};
 inline constexpr double kLosSeverity = 0.25;
 inline constexpr double kLosChronic = 0.08;

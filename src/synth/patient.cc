@@ -50,6 +50,22 @@ int MonthOf(int64_t day) {
   return static_cast<int>(month);
 }
 
+// Years until a patient aged `age` leaves the population, for a unit-exponential draw `e`: solves
+// H(t) = e for the cumulative hazard H(t) = b t + (m / k) e^{k (age - 70)} (e^{k t} - 1) of the
+// yearly exit hazard b + m e^{k (age + t - 70)}, by Newton's method from the right (H is convex).
+double YearsToExit(double age, double e) {
+  const double c = kExitMortality / kExitAgeSlope * std::exp(kExitAgeSlope * (age - 70.0));
+  double t = e / kExitBase;
+  for (int i = 0; i < 60; ++i) {
+    const double growth = std::exp(kExitAgeSlope * t);
+    const double h = kExitBase * t + c * (growth - 1.0) - e;
+    const double step = h / (kExitBase + c * kExitAgeSlope * growth);
+    t -= step;
+    if (step < 1e-9) break;
+  }
+  return t;
+}
+
 }  // namespace
 
 struct PatientSimulator::Patient {
@@ -115,6 +131,13 @@ void PatientSimulator::Simulate(uint64_t index, std::vector<Admission>* out) {
     age = rng.Normal(kAgeMean, kAgeSd);
   }
   p.age_at_first = std::clamp(age, kAgeMin, kAgeMax);
+  // When the patient leaves the hospital's population; one who leaves before the window has
+  // nothing to write and is not simulated further.
+  const double years_to_exit =
+      std::min(YearsToExit(p.age_at_first, rng.Exponential(1.0)), kAgeLimit - p.age_at_first);
+  const double exit_time = static_cast<double>(arrival) + years_to_exit * kSecondsPerYear;
+  if (exit_time < static_cast<double>(window_.start)) return;
+  const Timestamp stop = std::min(window_.end, static_cast<Timestamp>(exit_time));
   p.gender = rng.Bernoulli(kFemaleShare) ? 0 : 1;
   p.frailty = rng.Normal(0.0, kFrailtySd);
   for (int c = 0; c < kNumChronic; ++c) {
@@ -133,13 +156,14 @@ void PatientSimulator::Simulate(uint64_t index, std::vector<Admission>* out) {
   Timestamp t = AdmitTimeOn(DayOf(arrival), type, rng);
   p.first = t;
   Admission a;
-  while (t < window_.end && p.AgeAt(t) <= kAgeLimit) {
+  while (t < stop) {
     a.admit = t;
     a.type = type;
     // Stays more than a year before the window are never written and only feed the chain of
     // later admissions: they skip the coding details.
     Admit(p, rng, a.admit >= full_detail_from_, &a);
     history_.push_back(a.admit);
+    ++simulated_admissions_;
     if (a.admit >= window_.start) out->push_back(a);
     if (a.disposition == kDied) break;
 
@@ -171,9 +195,6 @@ void PatientSimulator::Simulate(uint64_t index, std::vector<Admission>* out) {
           kRateBase * std::exp(kRateChronic * p.ChronicCount(next_age) +
                                kRateAge * (next_age - 60.0) + kRateFrailty * p.frailty);
       const double gap_days = kMinGapDays + rng.Exponential(kDaysPerYear / rate);
-      const double exit_rate =
-          kExitBase + kExitMortality * std::exp(kExitAgeSlope * (next_age - 70.0));
-      if (rng.Exponential(kDaysPerYear / exit_rate) < gap_days) break;
       next_day = discharge_day + static_cast<int64_t>(gap_days);
       type = PickType(rng, next_day * kSecondsPerDay);
     }

@@ -50,6 +50,9 @@ class PatientSimulator {
   // order. Deterministic in (seed, index, window). A patient who dies has no later admission.
   void Simulate(uint64_t index, std::vector<Admission>* out);
 
+  // Admissions simulated so far, including those before the window (a measure of the work done).
+  int64_t simulated_admissions() const { return simulated_admissions_; }
+
  private:
   struct Patient;
 
@@ -69,6 +72,7 @@ class PatientSimulator {
 
   Window window_;
   uint64_t seed_;
+  int64_t simulated_admissions_ = 0;
   std::vector<Timestamp> history_;  // admit times of the current patient, including burn-in
   Timestamp full_detail_from_;      // admissions before this are simulated without details
   std::vector<double> weights_;     // scratch for condition weights
