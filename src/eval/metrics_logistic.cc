@@ -1,5 +1,6 @@
 // Logistic recalibration by Newton's method (two parameters, and the one-parameter
-// calibration-in-the-large), plus the calibration-bin rule shared with sklearn.
+// calibration-in-the-large), plus the calibration-bin rule shared with sklearn. The counted rows
+// are first packed into contiguous arrays so that each Newton pass is a tight loop.
 #include "src/eval/metrics_logistic.h"
 
 #include <algorithm>
@@ -12,48 +13,72 @@
 namespace staycast::eval {
 namespace {
 
-constexpr int kMaxIterations = 100;
-constexpr int kMaxHalvings = 40;
-constexpr double kConvergence = 1e-10;
-constexpr double kDivergedSlope = 1e6;
-
 using internal::CountOf;
 
-// log(1 + exp(eta)) without overflow.
-inline double Softplus(double eta) {
-  return eta > 0 ? eta + std::log1p(std::exp(-eta)) : std::log1p(std::exp(eta));
+constexpr int kMaxIterations = 100;
+constexpr int kMaxHalvings = 40;
+// Newton converges quadratically: once a step is below kSmallStep the next one would be about
+// its square, far below the precision anyone reads, so the fit stops after applying it.
+constexpr double kSmallStep = 1e-7;
+// Steps larger than this are checked against the log-likelihood and halved if it drops.
+constexpr double kCheckedStep = 0.25;
+constexpr double kDivergedSlope = 1e6;
+
+// Counted rows only: logit, outcome and count.
+struct Packed {
+  std::vector<double> x, y, w;
+};
+
+Packed Pack(std::span<const double> logits, std::span<const uint8_t> outcomes, RowCounts counts) {
+  Packed p;
+  p.x.reserve(logits.size());
+  p.y.reserve(logits.size());
+  p.w.reserve(logits.size());
+  for (size_t i = 0; i < logits.size(); ++i) {
+    const double c = CountOf(counts, i);
+    if (c == 0) continue;
+    p.x.push_back(logits[i]);
+    p.y.push_back(outcomes[i]);
+    p.w.push_back(c);
+  }
+  return p;
 }
 
-struct Pass {
-  double loglik = 0;
+struct Derivatives {
   double g0 = 0, g1 = 0, h00 = 0, h01 = 0, h11 = 0;
 };
 
-// Log-likelihood, gradient and (negated) Hessian at (a, b); with offset_only the slope is fixed.
-Pass Evaluate(std::span<const double> x, std::span<const uint8_t> y, RowCounts counts, double a,
-              double b) {
-  Pass s;
-  for (size_t i = 0; i < x.size(); ++i) {
-    const double c = CountOf(counts, i);
-    if (c == 0) continue;
-    const double eta = a + b * x[i];
-    const double mu = 1.0 / (1.0 + std::exp(-eta));
-    const double r = c * (y[i] - mu);
-    const double w = c * mu * (1.0 - mu);
-    s.loglik += c * (y[i] * eta - Softplus(eta));
+// Gradient and negated Hessian of the log-likelihood at (a, b).
+Derivatives Evaluate(const Packed& d, double a, double b) {
+  Derivatives s;
+  for (size_t i = 0; i < d.x.size(); ++i) {
+    const double mu = 1.0 / (1.0 + std::exp(-(a + b * d.x[i])));
+    const double r = d.w[i] * (d.y[i] - mu);
+    const double w = d.w[i] * mu * (1.0 - mu);
     s.g0 += r;
-    s.g1 += r * x[i];
+    s.g1 += r * d.x[i];
     s.h00 += w;
-    s.h01 += w * x[i];
-    s.h11 += w * x[i] * x[i];
+    s.h01 += w * d.x[i];
+    s.h11 += w * d.x[i] * d.x[i];
   }
   return s;
 }
 
+// Log-likelihood sum w * (y * eta - log(1 + exp(eta))), computed without overflow.
+double LogLikelihood(const Packed& d, double a, double b) {
+  double ll = 0;
+  for (size_t i = 0; i < d.x.size(); ++i) {
+    const double eta = a + b * d.x[i];
+    const double softplus = eta > 0 ? eta + std::log1p(std::exp(-eta)) : std::log1p(std::exp(eta));
+    ll += d.w[i] * (d.y[i] * eta - softplus);
+  }
+  return ll;
+}
+
 Status NotConverged(const char* what) {
   return FailedPreconditionError(fmt::format(
-      "{} did not converge: the predicted probabilities may be all equal (no slope to fit) or "
-      "separate the outcomes perfectly (infinite slope)",
+      "{} did not converge: the predicted probabilities may separate the outcomes perfectly "
+      "(infinite slope)",
       what));
 }
 
@@ -79,38 +104,34 @@ StatusOr<LogisticCalibration> FitCalibrationFromLogits(std::span<const double> l
                                                        std::span<const uint8_t> outcomes,
                                                        RowCounts counts,
                                                        const LogisticCalibration& start) {
-  LogisticCalibration fit;
-  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
-  for (size_t i = 0; i < logits.size(); ++i) {
-    if (CountOf(counts, i) == 0) continue;
-    lo = std::min(lo, logits[i]);
-    hi = std::max(hi, logits[i]);
-  }
-  if (!(lo < hi)) {
+  const Packed d = Pack(logits, outcomes, counts);
+  if (d.x.empty()) return FailedPreconditionError("logistic calibration: no rows counted");
+  const auto [lo, hi] = std::minmax_element(d.x.begin(), d.x.end());
+  if (!(*lo < *hi)) {
     return FailedPreconditionError(
         "logistic calibration is undefined: all predicted probabilities are equal");
   }
-  // Two parameters: Newton with step halving whenever the log-likelihood drops.
+  LogisticCalibration fit;
+  // Two parameters: Newton; a large step is halved while it lowers the log-likelihood.
   double a = start.intercept, b = start.slope;
-  Pass cur = Evaluate(logits, outcomes, counts, a, b);
   bool converged = false;
   for (int it = 1; it <= kMaxIterations && !converged; ++it) {
     fit.iterations = it;
-    const double det = cur.h00 * cur.h11 - cur.h01 * cur.h01;
+    const Derivatives s = Evaluate(d, a, b);
+    const double det = s.h00 * s.h11 - s.h01 * s.h01;
     if (!(det > 0) || !std::isfinite(det)) return NotConverged("logistic calibration");
-    double d0 = (cur.h11 * cur.g0 - cur.h01 * cur.g1) / det;
-    double d1 = (cur.h00 * cur.g1 - cur.h01 * cur.g0) / det;
-    Pass next = Evaluate(logits, outcomes, counts, a + d0, b + d1);
-    for (int h = 0;
-         h < kMaxHalvings && !(next.loglik >= cur.loglik - 1e-12 * std::fabs(cur.loglik)); ++h) {
-      d0 *= 0.5;
-      d1 *= 0.5;
-      next = Evaluate(logits, outcomes, counts, a + d0, b + d1);
+    double d0 = (s.h11 * s.g0 - s.h01 * s.g1) / det;
+    double d1 = (s.h00 * s.g1 - s.h01 * s.g0) / det;
+    if (std::max(std::fabs(d0), std::fabs(d1)) > kCheckedStep) {
+      const double ll = LogLikelihood(d, a, b);
+      for (int h = 0; h < kMaxHalvings && LogLikelihood(d, a + d0, b + d1) < ll; ++h) {
+        d0 *= 0.5;
+        d1 *= 0.5;
+      }
     }
     a += d0;
     b += d1;
-    cur = next;
-    converged = std::fabs(d0) + std::fabs(d1) < kConvergence * (1.0 + std::fabs(a) + std::fabs(b));
+    converged = std::fabs(d0) + std::fabs(d1) < kSmallStep * (1.0 + std::fabs(a) + std::fabs(b));
     if (std::fabs(b) > kDivergedSlope || !std::isfinite(a)) break;
   }
   if (!converged) return NotConverged("logistic calibration");
@@ -122,17 +143,15 @@ StatusOr<LogisticCalibration> FitCalibrationFromLogits(std::span<const double> l
   converged = false;
   for (int it = 0; it < kMaxIterations && !converged; ++it) {
     double g = 0, h = 0;
-    for (size_t i = 0; i < logits.size(); ++i) {
-      const double w = CountOf(counts, i);
-      if (w == 0) continue;
-      const double mu = 1.0 / (1.0 + std::exp(-(c + logits[i])));
-      g += w * (outcomes[i] - mu);
-      h += w * mu * (1.0 - mu);
+    for (size_t i = 0; i < d.x.size(); ++i) {
+      const double mu = 1.0 / (1.0 + std::exp(-(c + d.x[i])));
+      g += d.w[i] * (d.y[i] - mu);
+      h += d.w[i] * mu * (1.0 - mu);
     }
     if (!(h > 0)) return NotConverged("calibration-in-the-large");
     const double step = std::clamp(g / h, -5.0, 5.0);
     c += step;
-    converged = std::fabs(step) < kConvergence * (1.0 + std::fabs(c));
+    converged = std::fabs(step) < kSmallStep * (1.0 + std::fabs(c));
   }
   if (!converged) return NotConverged("calibration-in-the-large");
   fit.intercept_in_the_large = c;
