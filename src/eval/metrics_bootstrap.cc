@@ -76,14 +76,18 @@ GroupIndex GroupIndex::Subset(std::span<const uint32_t> rows) const {
 }
 
 void GroupIndex::DrawCounts(std::mt19937_64& rng, std::vector<uint32_t>* counts) const {
-  counts->assign(num_rows_, 0);
+  // Draw how often each group is taken, then give every row its group's multiplicity: one pass
+  // over the rows in order instead of scattered writes per drawn group.
   const size_t groups = num_groups();
+  thread_local std::vector<uint32_t> taken;
+  taken.assign(groups, 0);
   for (size_t i = 0; i < groups; ++i) {
     // Multiply-shift maps a 64-bit draw onto [0, groups) (Lemire); the bias is below 2^-32.
-    const auto g = static_cast<size_t>((static_cast<unsigned __int128>(rng()) * groups) >>
-                                       64);  // NOLINT(google-runtime-int)
-    for (size_t k = starts_[g]; k < starts_[g + 1]; ++k) ++(*counts)[rows_[k]];
+    const auto g = static_cast<size_t>((static_cast<unsigned __int128>(rng()) * groups) >> 64);
+    ++taken[g];
   }
+  counts->resize(num_rows_);
+  for (size_t r = 0; r < num_rows_; ++r) (*counts)[r] = taken[group_of_row_[r]];
 }
 
 double QuantileOfSorted(std::span<const double> sorted, double q) {

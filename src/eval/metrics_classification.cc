@@ -64,6 +64,20 @@ double AveragePrecisionOrNaN(const BinaryPredictions& data, RowCounts counts) {
   return ap;
 }
 
+void RocAucAndAveragePrecisionOrNaN(const BinaryPredictions& data, RowCounts counts, double* auc,
+                                    double* ap) {
+  // One walk: the area under the ROC curve and, per block, tp/(tp+fp) weighted by its positives.
+  double area = 0, tp = 0, fp = 0, precision_sum = 0;
+  ForEachTieBlock(data, counts, [&](double pos, double neg, double) {
+    area += neg * (tp + 0.5 * pos);
+    tp += pos;
+    fp += neg;
+    precision_sum += pos * (tp / (tp + fp));
+  });
+  *auc = tp == 0 || fp == 0 ? kNaN : area / (tp * fp);
+  *ap = tp == 0 ? kNaN : precision_sum / tp;
+}
+
 }  // namespace internal
 
 double Prevalence(const BinaryPredictions& data, RowCounts counts) {

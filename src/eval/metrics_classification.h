@@ -89,6 +89,9 @@ namespace internal {
 // The same metrics without Status, NaN when undefined; for the bootstrap's inner loop.
 double RocAucOrNaN(const BinaryPredictions& data, RowCounts counts);
 double AveragePrecisionOrNaN(const BinaryPredictions& data, RowCounts counts);
+// Both in one walk over the sorted rows.
+void RocAucAndAveragePrecisionOrNaN(const BinaryPredictions& data, RowCounts counts, double* auc,
+                                    double* ap);
 }  // namespace internal
 
 }  // namespace staycast::eval

@@ -84,6 +84,12 @@ void BinaryPredictions::SortDescending() {
   std::stable_sort(descending_.begin(), descending_.end(), [this](uint32_t a, uint32_t b) {
     return probabilities_[a] > probabilities_[b];
   });
+  sorted_probabilities_.resize(descending_.size());
+  sorted_outcomes_.resize(descending_.size());
+  for (size_t k = 0; k < descending_.size(); ++k) {
+    sorted_probabilities_[k] = probabilities_[descending_[k]];
+    sorted_outcomes_[k] = outcomes_[descending_[k]];
+  }
 }
 
 StatusOr<BinaryPredictions> BinaryPredictions::Subset(std::span<const uint32_t> rows) const {

@@ -43,6 +43,10 @@ class BinaryPredictions {
   std::span<const double> probabilities() const { return probabilities_; }
   // Row indices by decreasing probability; equal probabilities are adjacent (ties).
   std::span<const uint32_t> descending() const { return descending_; }
+  // Probabilities and outcomes in that order (descending_probabilities()[k] is the probability of
+  // row descending()[k]).
+  std::span<const double> descending_probabilities() const { return sorted_probabilities_; }
+  std::span<const uint8_t> descending_outcomes() const { return sorted_outcomes_; }
   // The rows listed (0-based, may repeat), as a new data set in that order.
   StatusOr<BinaryPredictions> Subset(std::span<const uint32_t> rows) const;
 
@@ -53,6 +57,8 @@ class BinaryPredictions {
   std::vector<uint8_t> outcomes_;
   std::vector<double> probabilities_;
   std::vector<uint32_t> descending_;
+  std::vector<double> sorted_probabilities_;
+  std::vector<uint8_t> sorted_outcomes_;
 };
 
 // Actual and predicted values for regression, optionally with a prediction interval per row.

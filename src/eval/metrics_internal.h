@@ -17,21 +17,19 @@ inline double CountOf(RowCounts counts, size_t row) {
 template <typename Fn>
 void ForEachTieBlock(const BinaryPredictions& data, RowCounts counts, Fn fn) {
   const auto order = data.descending();
-  const auto p = data.probabilities();
-  const auto y = data.outcomes();
+  const auto p = data.descending_probabilities();
+  const auto y = data.descending_outcomes();
+  const size_t n = p.size();
   size_t i = 0;
-  while (i < order.size()) {
-    const double value = p[order[i]];
-    double pos = 0, neg = 0;
-    for (; i < order.size() && p[order[i]] == value; ++i) {
-      const double c = CountOf(counts, order[i]);
-      if (y[order[i]] != 0) {
-        pos += c;
-      } else {
-        neg += c;
-      }
+  while (i < n) {
+    const double value = p[i];
+    double pos = 0, all = 0;
+    for (; i < n && p[i] == value; ++i) {
+      const double c = counts.empty() ? 1.0 : static_cast<double>(counts[order[i]]);
+      pos += c * y[i];
+      all += c;
     }
-    if (pos + neg > 0) fn(pos, neg, value);
+    if (all > 0) fn(pos, all - pos, value);
   }
 }
 

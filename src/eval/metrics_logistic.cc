@@ -24,24 +24,26 @@ constexpr double kSmallStep = 1e-7;
 constexpr double kCheckedStep = 0.25;
 constexpr double kDivergedSlope = 1e6;
 
-// Counted rows only: logit, outcome and count.
+// Counted rows only: logit, exp(-logit) = (1 - p) / p, outcome and count.
 struct Packed {
-  std::vector<double> x, y, w;
+  std::vector<double> x, odds_inv, y, w;
 };
 
-Packed Pack(std::span<const double> logits, std::span<const uint8_t> outcomes, RowCounts counts) {
-  Packed p;
-  p.x.reserve(logits.size());
-  p.y.reserve(logits.size());
-  p.w.reserve(logits.size());
+// Fills `p` (reusing its capacity across bootstrap replicates on the same thread).
+void Pack(std::span<const double> logits, std::span<const uint8_t> outcomes, RowCounts counts,
+          Packed& p) {
+  p.x.clear();
+  p.odds_inv.clear();
+  p.y.clear();
+  p.w.clear();
   for (size_t i = 0; i < logits.size(); ++i) {
     const double c = CountOf(counts, i);
     if (c == 0) continue;
     p.x.push_back(logits[i]);
+    p.odds_inv.push_back(std::exp(-logits[i]));
     p.y.push_back(outcomes[i]);
     p.w.push_back(c);
   }
-  return p;
 }
 
 struct Derivatives {
@@ -104,7 +106,8 @@ StatusOr<LogisticCalibration> FitCalibrationFromLogits(std::span<const double> l
                                                        std::span<const uint8_t> outcomes,
                                                        RowCounts counts,
                                                        const LogisticCalibration& start) {
-  const Packed d = Pack(logits, outcomes, counts);
+  thread_local Packed d;
+  Pack(logits, outcomes, counts, d);
   if (d.x.empty()) return FailedPreconditionError("logistic calibration: no rows counted");
   const auto [lo, hi] = std::minmax_element(d.x.begin(), d.x.end());
   if (!(*lo < *hi)) {
@@ -139,12 +142,14 @@ StatusOr<LogisticCalibration> FitCalibrationFromLogits(std::span<const double> l
   fit.slope = b;
 
   // Calibration-in-the-large: intercept only, logit(p) as an offset (concave in one variable).
+  // exp(-(c + x)) = exp(-c) * exp(-x), so a pass needs no exponential per row.
   double c = start.intercept_in_the_large;
   converged = false;
   for (int it = 0; it < kMaxIterations && !converged; ++it) {
     double g = 0, h = 0;
+    const double scale = std::exp(-c);
     for (size_t i = 0; i < d.x.size(); ++i) {
-      const double mu = 1.0 / (1.0 + std::exp(-(c + d.x[i])));
+      const double mu = 1.0 / (1.0 + scale * d.odds_inv[i]);
       g += d.w[i] * (d.y[i] - mu);
       h += d.w[i] * mu * (1.0 - mu);
     }

@@ -80,8 +80,7 @@ class ClassificationSet : public MetricSet {
       if (bin_n[b] > 0) ece += std::fabs(bin_y[b] - bin_p[b]) / n;
     }
     out[0] = pos / n;
-    out[1] = internal::RocAucOrNaN(data_, counts);
-    out[2] = internal::AveragePrecisionOrNaN(data_, counts);
+    internal::RocAucAndAveragePrecisionOrNaN(data_, counts, &out[1], &out[2]);
     out[3] = brier / n;
     out[4] = loss / n;
     out[5] = out[6] = out[7] = kNaN;
