@@ -65,7 +65,7 @@ TEST(BootstrapTest, QuantileMatchesNumpyLinear) {
 }
 
 TEST(BootstrapTest, IntervalsContainEstimatesAndIgnoreThreadCount) {
-  const auto s = RandomBinary(3000, 0.1, 21, 1.5);
+  const auto s = RandomBinary(1500, 0.1, 21, 1.5);
   std::vector<int32_t> patient;
   for (size_t i = 0; i < s.y.size(); ++i) patient.push_back(static_cast<int32_t>(i / 3));
   ASSERT_OK_AND_ASSIGN(BinaryPredictions data, BinaryPredictions::Create(s.y, s.p));
@@ -96,7 +96,7 @@ TEST(BootstrapTest, IntervalsContainEstimatesAndIgnoreThreadCount) {
 
 TEST(BootstrapTest, ResamplingPatientsWidensIntervalsForRepeatedRows) {
   // Every patient appears 8 times with identical rows: the rows carry the information of one.
-  const auto s = RandomBinary(400, 0.3, 8, 1.0);
+  const auto s = RandomBinary(200, 0.3, 8, 1.0);
   std::vector<double> y, p;
   std::vector<int32_t> patient;
   for (size_t i = 0; i < s.y.size(); ++i) {
@@ -109,7 +109,7 @@ TEST(BootstrapTest, ResamplingPatientsWidensIntervalsForRepeatedRows) {
   ASSERT_OK_AND_ASSIGN(BinaryPredictions data, BinaryPredictions::Create(y, p));
   ASSERT_OK_AND_ASSIGN(auto metrics, MakeClassificationMetricSet(data));
   ASSERT_OK_AND_ASSIGN(GroupIndex by_patient, GroupIndex::Create(patient));
-  const BootstrapOptions options{.replicates = 300, .seed = 1};
+  const BootstrapOptions options{.replicates = 200, .seed = 1};
   ASSERT_OK_AND_ASSIGN(auto grouped, Bootstrap(*metrics, by_patient, options));
   ASSERT_OK_AND_ASSIGN(auto rows, Bootstrap(*metrics, GroupIndex::Ungrouped(y.size()), options));
   const double grouped_width = grouped[1].upper - grouped[1].lower;
