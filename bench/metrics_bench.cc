@@ -23,7 +23,8 @@ struct Data {
   std::vector<int32_t> patient;
 };
 
-// 100k admissions of about 70k patients, 10% readmitted, informative probabilities.
+// 100k admissions of about 53k patients (ids drawn from 70k), 10% readmitted, informative
+// probabilities.
 const Data& Sample() {
   static const Data kData = [] {
     Data d;
