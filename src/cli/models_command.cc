@@ -45,7 +45,7 @@ std::string VersionText(const std::optional<int>& v) { return v ? std::to_string
 
 std::string MetricText(const nlohmann::json& metadata) {
   if (!metadata.contains("primary_metric") || !metadata["primary_metric"].is_object()) return "";
-  const std::string name = metadata["primary_metric"].value("name", std::string());
+  std::string name = metadata["primary_metric"].value("name", std::string());
   if (metadata.contains("metrics") && metadata["metrics"].contains("test") &&
       metadata["metrics"]["test"].contains(name) && metadata["metrics"]["test"][name].is_number()) {
     return "test " + name + " " +
@@ -78,6 +78,7 @@ Status List(const ModelsOptions& opts) {
     return OkStatus();
   }
   std::vector<std::vector<std::string>> rows;
+  rows.reserve(models.size());
   for (const auto& m : models) {
     rows.push_back({m.name, std::to_string(m.num_versions), std::to_string(m.latest_version),
                     AliasesText(m.aliases), FormatTimestamp(m.created), m.description});
@@ -89,6 +90,7 @@ Status List(const ModelsOptions& opts) {
 
 std::vector<std::vector<std::string>> VersionRows(const std::vector<reg::ModelVersion>& versions) {
   std::vector<std::vector<std::string>> rows;
+  rows.reserve(versions.size());
   for (const auto& v : versions) {
     rows.push_back({std::to_string(v.version), Join(v.aliases), MetricText(v.metadata),
                     v.run_id ? std::to_string(*v.run_id) : "", FormatTimestamp(v.created),
@@ -151,6 +153,7 @@ Status Show(const ModelsOptions& opts) {
 
 std::vector<std::vector<std::string>> HistoryRows(const std::vector<reg::AliasMove>& moves) {
   std::vector<std::vector<std::string>> rows;
+  rows.reserve(moves.size());
   for (const auto& m : moves) {
     std::string action = m.action;
     if (m.details.is_object() && m.details.value("forced", false)) action += " (forced)";

@@ -56,6 +56,7 @@ Status RunList(const RunsOptions& opts) {
     return OkStatus();
   }
   std::vector<std::vector<std::string>> rows;
+  rows.reserve(runs.size());
   for (const reg::Run& run : runs) {
     rows.push_back({std::to_string(run.id), run.name, reg::RunStatusName(run.status),
                     FormatTimestamp(run.start_time), Duration(run), run.user,
@@ -92,6 +93,7 @@ Status RunShow(const RunsOptions& opts) {
   if (!run.params.empty()) field("params", run.params.dump());
   Print(text);
   std::vector<std::vector<std::string>> rows;
+  rows.reserve(run.metrics.size());
   for (const reg::RunMetric& m : run.metrics) {
     rows.push_back({m.model, m.split, m.name, reg::FormatDouble(m.value)});
   }
