@@ -122,7 +122,7 @@ TEST_P(RegistryFaultTest, ConcurrentRegistrationsGetDistinctNumbers) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, RegistryFaultTest,
-                         ::testing::ValuesIn(testing::AvailableBackends()),
+                         ::testing::ValuesIn(testing::BackendsUnderTest()),
                          [](const auto& info) { return testing::BackendName(info.param); });
 
 }  // namespace

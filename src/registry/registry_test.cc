@@ -416,7 +416,7 @@ TEST_P(RegistryTest, ArchiveAndTags) {
   EXPECT_THAT(reg_->SetTag("los", 5, "k", "v"), StatusIs(StatusCode::kNotFound, HasSubstr("5")));
 }
 
-INSTANTIATE_TEST_SUITE_P(Stores, RegistryTest, ::testing::ValuesIn(testing::AvailableBackends()),
+INSTANTIATE_TEST_SUITE_P(Stores, RegistryTest, ::testing::ValuesIn(testing::BackendsUnderTest()),
                          [](const auto& info) { return testing::BackendName(info.param); });
 
 }  // namespace

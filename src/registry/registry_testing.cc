@@ -18,14 +18,6 @@ std::string BackendName(Backend backend) {
   return backend == Backend::kSqlite ? "Sqlite" : "Postgres";
 }
 
-std::vector<Backend> AvailableBackends() {
-#ifdef STAYCAST_HAVE_POSTGRES_TEST_SERVER
-  return {Backend::kSqlite, Backend::kPostgres};
-#else
-  return {Backend::kSqlite};
-#endif
-}
-
 StatusOr<std::unique_ptr<TestRegistry>> TestRegistry::Create(Backend backend) {
   static std::atomic<int> counter{0};
   const int n = counter++;

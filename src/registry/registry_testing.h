@@ -14,8 +14,15 @@ namespace staycast::registry::testing {
 
 enum class Backend { kSqlite, kPostgres };
 std::string BackendName(Backend backend);
-// The backends this test binary can run: SQLite always, PostgreSQL when built with the test server.
-std::vector<Backend> AvailableBackends();
+// The backends this test binary runs: the PostgreSQL binaries (one process, sharing one
+// throw-away server) are compiled with STAYCAST_REGISTRY_TEST_POSTGRES, the others use SQLite.
+inline std::vector<Backend> BackendsUnderTest() {
+#ifdef STAYCAST_REGISTRY_TEST_POSTGRES
+  return {Backend::kPostgres};
+#else
+  return {Backend::kSqlite};
+#endif
+}
 
 // A temporary directory and an empty registry database on one backend; removed on destruction.
 class TestRegistry {

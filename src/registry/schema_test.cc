@@ -69,7 +69,7 @@ TEST_P(SchemaTest, RefusesADatabaseFromANewerStaycast) {
                        HasSubstr("schema version 99 was written by a newer Staycast (9.9.9)")));
 }
 
-INSTANTIATE_TEST_SUITE_P(Stores, SchemaTest, ::testing::ValuesIn(testing::AvailableBackends()),
+INSTANTIATE_TEST_SUITE_P(Stores, SchemaTest, ::testing::ValuesIn(testing::BackendsUnderTest()),
                          [](const auto& info) { return testing::BackendName(info.param); });
 
 TEST(StoreUriTest, OpensSqliteFromPathsAndRefusesUnknownSchemes) {
