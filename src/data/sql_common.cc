@@ -45,10 +45,6 @@ StatusOr<TableName> SplitTableName(const std::string& name) {
     return InvalidArgumentError("table name '" + name +
                                 "' must be NAME or SCHEMA.NAME with non-empty parts");
   }
-  if (out.table == kColumnsTable) {
-    return InvalidArgumentError("table name '" + name +
-                                "' is reserved for Staycast's column types");
-  }
   return out;
 }
 
@@ -81,6 +77,14 @@ std::string QuoteTableName(const TableName& name) {
 
 std::string QuoteColumnsTable(const TableName& name) {
   return QuoteTableName({name.schema, kColumnsTable});
+}
+
+Status ValidateTableForWrite(const TableName& name) {
+  if (name.table == kColumnsTable) {
+    return InvalidArgumentError("table name '" + name.table +
+                                "' is reserved for Staycast's column types");
+  }
+  return OkStatus();
 }
 
 Status ValidateSchemaForWrite(const Schema& schema) {

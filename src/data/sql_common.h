@@ -42,6 +42,8 @@ std::string QuoteTableName(const TableName& name);
 // "schema"."staycast_columns", or "staycast_columns" (same schema as the data table).
 std::string QuoteColumnsTable(const TableName& name);
 
+// Checks a table name can be written to (kColumnsTable cannot).
+Status ValidateTableForWrite(const TableName& name);
 // Checks a schema can be written: at least one column, names non-empty, unique, without NUL.
 Status ValidateSchemaForWrite(const Schema& schema);
 

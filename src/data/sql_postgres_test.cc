@@ -7,6 +7,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdlib>
+
 #include "src/core/status_matchers.h"
 #include "src/data/io.h"
 #include "src/data/sql.h"
@@ -22,23 +24,26 @@ using ::staycast::testing::IsOk;
 using ::staycast::testing::PostgresServer;
 using ::staycast::testing::SharedPostgresServer;
 using ::staycast::testing::StatusIs;
+using ::testing::_;
 using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
 class PostgresTest : public ::testing::Test {
  protected:
-  // Each test gets its own database on the one server of this process.
+  // Each test gets its own schema (cheaper than a database) on the one server of this process,
+  // first on the search path, so that unqualified table names land there.
   void SetUp() override {
     StatusOr<PostgresServer*> server = SharedPostgresServer();
     ASSERT_THAT(server, IsOk());
     static int counter = 0;
-    const std::string name = "test_" + std::to_string(++counter);
-    ASSERT_OK((*server)->CreateDatabase(name));
-    base_ = (*server)->database_uri(name);
+    const std::string schema = "test_" + std::to_string(++counter);
+    base_ = (*server)->uri();
+    ExecRaw("CREATE SCHEMA " + schema);
+    base_ += "?options=-csearch_path%3D" + schema;
   }
 
-  std::string Uri(const std::string& table) const { return base_ + "?table=" + table; }
+  std::string Uri(const std::string& table) const { return base_ + "&table=" + table; }
 
   // Runs SQL directly, for fixtures with PostgreSQL types Staycast itself does not write.
   void ExecRaw(const std::string& sql) const {
@@ -56,8 +61,8 @@ class PostgresTest : public ::testing::Test {
 };
 
 TEST_F(PostgresTest, RandomTablesRoundTripLosslessly) {
-  for (uint64_t seed : {1, 2, 3}) {
-    for (size_t rows : {0, 1, 7, 400}) {
+  for (uint64_t seed : {1, 2}) {
+    for (size_t rows : {0, 1, 400}) {
       SCOPED_TRACE("seed " + std::to_string(seed) + ", rows " + std::to_string(rows));
       const Table table = RandomTable(seed, rows);
       const std::string uri = Uri("t" + std::to_string(seed) + "_" + std::to_string(rows));
@@ -81,13 +86,6 @@ TEST_F(PostgresTest, ChunkedWritesAndReadsKeepRowOrder) {
   ReadOptions options;
   options.chunk_rows = 128;
   ASSERT_OK_AND_ASSIGN(Table back, ReadTable(Uri("chunks"), options));
-  EXPECT_EQ(TableDifference(table, back), "");
-}
-
-TEST_F(PostgresTest, HundredThousandRowsRoundTrip) {
-  const Table table = RandomTable(11, 100000);
-  ASSERT_OK(WriteTable(table, Uri("big")));
-  ASSERT_OK_AND_ASSIGN(Table back, ReadTable(Uri("big")));
   EXPECT_EQ(TableDifference(table, back), "");
 }
 
@@ -247,6 +245,28 @@ TEST_F(PostgresTest, AnUnreachableServerFailsQuicklyWithoutThePassword) {
   EXPECT_THAT(WriteTable(RandomTable(1, 1), uri),
               StatusIs(StatusCode::kUnavailable, Not(HasSubstr("hunter2"))));
   ::close(fd);
+}
+
+TEST_F(PostgresTest, TheServerHelperMakesMoreDatabases) {
+  ASSERT_OK_AND_ASSIGN(PostgresServer * server, SharedPostgresServer());
+  ASSERT_OK(server->CreateDatabase("extra"));
+  const Table table = RandomTable(9, 4);
+  const std::string uri = server->database_uri("extra") + "?table=adm";
+  ASSERT_OK(WriteTable(table, uri));
+  ASSERT_OK_AND_ASSIGN(Table back, ReadTable(uri));
+  EXPECT_EQ(TableDifference(table, back), "");
+  EXPECT_THAT(ReadTable(server->uri() + "?table=adm"), StatusIs(StatusCode::kNotFound, _));
+  EXPECT_THAT(server->CreateDatabase("bad name"),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("letters, digits")));
+}
+
+TEST(PostgresServerTest, MissingBinariesFailWithTheInstallHint) {
+  ::setenv("STAYCAST_PG_BINDIR", "/nonexistent/bin", 1);
+  StatusOr<std::unique_ptr<PostgresServer>> server = PostgresServer::Start();
+  ::unsetenv("STAYCAST_PG_BINDIR");
+  EXPECT_THAT(server,
+              StatusIs(StatusCode::kFailedPrecondition,
+                       AllOf(HasSubstr("/nonexistent/bin"), HasSubstr("scripts/install-deps.sh"))));
 }
 
 }  // namespace

@@ -268,6 +268,8 @@ StatusOr<std::unique_ptr<TableWriter>> OpenPostgresWriter(const Location& locati
   if (!valid.ok()) return valid.WithContext(context);
   StatusOr<TableName> name = sql::SplitTableName(location.table);
   if (!name.ok()) return name.status().WithContext(context);
+  Status writable = sql::ValidateTableForWrite(*name);
+  if (!writable.ok()) return writable.WithContext(context);
   StatusOr<pg::Conn> conn = pg::Connect(location.target);
   if (!conn.ok()) return conn.status().WithContext(context);
   auto writer = std::make_unique<PostgresWriter>(std::move(conn).value(), schema, options, context);

@@ -440,6 +440,8 @@ StatusOr<std::unique_ptr<TableWriter>> OpenSqliteWriter(const Location& location
   if (!valid.ok()) return valid.WithContext(context);
   StatusOr<TableName> name = sql::SplitTableName(location.table);
   if (!name.ok()) return name.status().WithContext(context);
+  Status writable = sql::ValidateTableForWrite(*name);
+  if (!writable.ok()) return writable.WithContext(context);
   const bool created_file = !FileExists(location.target);
   StatusOr<Db> db = OpenDatabase(location.target, /*writable=*/true);
   if (!db.ok()) return db.status().WithContext(context);

@@ -38,14 +38,18 @@ constexpr int kStartTimeoutSeconds = 30;
 constexpr int kStopTimeoutSeconds = 20;
 constexpr int kStartAttempts = 5;
 
-// The bin directory of the newest PostgreSQL under /usr/lib/postgresql, or "".
-std::string FindBinDir() {
+// The bin directory of the newest PostgreSQL under /usr/lib/postgresql (or $STAYCAST_PG_BINDIR).
+StatusOr<std::string> FindBinDir() {
+  std::error_code ec;
   if (const char* env = std::getenv("STAYCAST_PG_BINDIR"); env != nullptr && *env != '\0') {
-    return env;
+    if (fs::exists(fs::path(env) / "initdb", ec) && fs::exists(fs::path(env) / "pg_ctl", ec)) {
+      return std::string(env);
+    }
+    return FailedPreconditionError(std::string("STAYCAST_PG_BINDIR=") + env +
+                                   " holds no initdb and pg_ctl. " + kInstallHint);
   }
   std::string best;
   int best_version = -1;
-  std::error_code ec;
   for (const auto& entry : fs::directory_iterator("/usr/lib/postgresql", ec)) {
     const fs::path bin = entry.path() / "bin";
     if (!fs::exists(bin / "initdb", ec) || !fs::exists(bin / "pg_ctl", ec)) continue;
@@ -54,6 +58,11 @@ std::string FindBinDir() {
       best_version = version;
       best = bin.string();
     }
+  }
+  if (best.empty()) {
+    return FailedPreconditionError(
+        std::string("no PostgreSQL server binaries under /usr/lib/postgresql/*/bin. ") +
+        kInstallHint);
   }
   return best;
 }
@@ -132,12 +141,7 @@ StatusOr<std::unique_ptr<PostgresServer>> PostgresServer::Start() {
 }
 
 Status PostgresServer::Init() {
-  bin_dir_ = FindBinDir();
-  if (bin_dir_.empty()) {
-    return FailedPreconditionError(
-        std::string("no PostgreSQL server binaries under /usr/lib/postgresql/*/bin. ") +
-        kInstallHint);
-  }
+  ASSIGN_OR_RETURN(bin_dir_, FindBinDir());
   const passwd* pw = nullptr;
   as_root_ = ::geteuid() == 0;
   if (as_root_) {
