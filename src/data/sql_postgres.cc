@@ -2,7 +2,11 @@
 // read-only transaction, chunk by chunk. The writer is in sql_postgres_writer.cc.
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <map>
+#include <set>
+#include <string>
+#include <tuple>
 
 #include "src/data/sql.h"
 #include "src/data/sql_common.h"
@@ -68,15 +72,60 @@ std::string StripQuery(std::string query) {
   return query;
 }
 
+// The recorded Staycast type of each result column that is a plain reference to a table column,
+// so that a query over a table Staycast wrote gives the same types as reading the table.
+StatusOr<std::vector<std::optional<RecordedType>>> RecordedTypesOfResult(PGconn* conn,
+                                                                         const PGresult* result) {
+  const int n = PQnfields(result);
+  std::vector<std::optional<RecordedType>> out(static_cast<size_t>(n));
+  std::set<Oid> tables;
+  for (int c = 0; c < n; ++c) {
+    if (PQftable(result, c) != InvalidOid) tables.insert(PQftable(result, c));
+  }
+  if (tables.empty()) return out;
+  std::string oids = "{";
+  for (Oid oid : tables) oids += (oids.size() > 1 ? "," : "") + std::to_string(oid);
+  oids += "}";
+  ASSIGN_OR_RETURN(
+      pg::Result names,
+      pg::Exec(conn,
+               "SELECT c.oid, n.nspname, c.relname, a.attnum, a.attname FROM pg_class c"
+               " JOIN pg_namespace n ON n.oid = c.relnamespace"
+               " JOIN pg_attribute a ON a.attrelid = c.oid"
+               " WHERE c.oid = ANY($1::oid[]) AND a.attnum > 0 AND NOT a.attisdropped",
+               "reading the column types", {oids}));
+  // (table oid, column number) -> (schema, table, column)
+  std::map<std::pair<Oid, int>, std::tuple<std::string, std::string, std::string>> origin;
+  for (int r = 0; r < PQntuples(names.get()); ++r) {
+    const auto oid = static_cast<Oid>(std::strtoul(PQgetvalue(names.get(), r, 0), nullptr, 10));
+    const int attnum = std::atoi(PQgetvalue(names.get(), r, 3));
+    origin[{oid, attnum}] = {PQgetvalue(names.get(), r, 1), PQgetvalue(names.get(), r, 2),
+                             PQgetvalue(names.get(), r, 4)};
+  }
+  std::map<std::pair<std::string, std::string>, std::map<std::string, RecordedType>> by_table;
+  for (int c = 0; c < n; ++c) {
+    const auto it = origin.find({PQftable(result, c), PQftablecol(result, c)});
+    if (it == origin.end()) continue;
+    const auto& [schema, table, column] = it->second;
+    auto recorded = by_table.find({schema, table});
+    if (recorded == by_table.end()) {
+      ASSIGN_OR_RETURN(auto types, ReadRecordedTypes(conn, TableName{schema, table}));
+      recorded = by_table.emplace(std::make_pair(schema, table), std::move(types)).first;
+    }
+    const auto found = recorded->second.find(column);
+    if (found != recorded->second.end()) out[static_cast<size_t>(c)] = found->second;
+  }
+  return out;
+}
+
 // Reads the cursor's rows, chunk by chunk, into column builders.
 class CursorReader {
  public:
-  CursorReader(const std::map<std::string, RecordedType>& recorded, const ReadOptions& options)
-      : recorded_(recorded), options_(options) {}
+  CursorReader(PGconn* conn, const ReadOptions& options) : conn_(conn), options_(options) {}
 
   Status AddChunk(const PGresult* result) {
     const int ncols = PQnfields(result);
-    if (builders_.empty() && ncols > 0) Start(result);
+    if (builders_.empty() && ncols > 0) RETURN_IF_ERROR(Start(result));
     for (int r = 0; r < PQntuples(result); ++r) {
       for (int c = 0; c < ncols; ++c) {
         ColumnBuilder& b = builders_[static_cast<size_t>(c)];
@@ -110,20 +159,21 @@ class CursorReader {
   }
 
  private:
-  void Start(const PGresult* result) {
+  // Plans the columns from the first chunk's description.
+  Status Start(const PGresult* result) {
+    ASSIGN_OR_RETURN(std::vector<std::optional<RecordedType>> recorded,
+                     RecordedTypesOfResult(conn_, result));
     for (int c = 0; c < PQnfields(result); ++c) {
-      const std::string name = PQfname(result, c);
       const Oid oid = PQftype(result, c);
-      const auto it = recorded_.find(name);
-      const std::optional<RecordedType> rec =
-          it == recorded_.end() ? std::nullopt : std::optional<RecordedType>(it->second);
-      sql::ColumnPlan plan = sql::MakeColumnPlan(name, DeclaredType(oid), rec, options_);
+      sql::ColumnPlan plan = sql::MakeColumnPlan(PQfname(result, c), DeclaredType(oid),
+                                                 recorded[static_cast<size_t>(c)], options_);
       bool_as_number_.push_back(oid == pg::kBoolOid && plan.type == ColumnType::kNumeric);
       builders_.emplace_back(std::move(plan), options_.missing_tokens);
     }
+    return OkStatus();
   }
 
-  const std::map<std::string, RecordedType>& recorded_;
+  PGconn* conn_;
   const ReadOptions& options_;
   std::vector<ColumnBuilder> builders_;
   std::vector<bool> bool_as_number_;
@@ -134,11 +184,9 @@ StatusOr<Table> ReadPostgresImpl(const Location& location, const ReadOptions& op
   // Read-only: a query cannot change the database, and the column types and rows come from one
   // snapshot.
   RETURN_IF_ERROR(pg::Exec(conn.get(), "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", ""));
-  std::map<std::string, RecordedType> recorded;
   std::string query = StripQuery(options.query);
   if (options.query.empty()) {
     ASSIGN_OR_RETURN(TableName name, sql::SplitTableName(location.table));
-    ASSIGN_OR_RETURN(recorded, ReadRecordedTypes(conn.get(), name));
     query = "SELECT * FROM " + sql::QuoteTableName(name);
   } else if (query.empty()) {
     return InvalidArgumentError("the query is empty");
@@ -146,7 +194,7 @@ StatusOr<Table> ReadPostgresImpl(const Location& location, const ReadOptions& op
   RETURN_IF_ERROR(pg::Exec(conn.get(), "DECLARE staycast_read NO SCROLL CURSOR FOR " + query, ""));
   const size_t chunk = std::max<size_t>(options.chunk_rows, 1);
   const std::string fetch = "FETCH FORWARD " + std::to_string(chunk) + " FROM staycast_read";
-  CursorReader reader(recorded, options);
+  CursorReader reader(conn.get(), options);
   while (true) {
     ASSIGN_OR_RETURN(pg::Result result, pg::Exec(conn.get(), fetch, "reading rows"));
     RETURN_IF_ERROR(reader.AddChunk(result.get()));

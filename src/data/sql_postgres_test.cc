@@ -149,6 +149,34 @@ TEST_F(PostgresTest, ReadsAQueryWithTheServersTypes) {
   EXPECT_EQ(notes.column(2).lists()[0], (std::vector<std::string>{"I10", "E11"}));
 }
 
+TEST_F(PostgresTest, AQueryOverAStaycastTableKeepsItsTypes) {
+  const Table table = RandomTable(5, 60);
+  ASSERT_OK(WriteTable(table, Uri("adm")));
+  ReadOptions options;
+  options.query = "SELECT * FROM adm";
+  ASSERT_OK_AND_ASSIGN(Table all, ReadTable(base_, options));
+  EXPECT_EQ(TableDifference(table, all), "");
+  options.query = "SELECT diagnoses AS dx, a.ward, \"größe\" * 2 AS twice FROM adm a";
+  ASSERT_OK_AND_ASSIGN(Table some, ReadTable(base_, options));
+  const Schema expected{{{"dx", ColumnType::kStringList},
+                         {"ward", ColumnType::kCategorical},
+                         {"twice", ColumnType::kNumeric}}};
+  EXPECT_EQ(some.schema(), expected);
+  Table want = table;
+  for (const char* drop : {"length_of_stay", "code \"quoted\" name", "admit_time", "größe"}) {
+    want.RemoveColumn(drop);
+  }
+  ASSERT_OK_AND_ASSIGN(const Column* dx, some.GetColumn("dx"));
+  ASSERT_OK_AND_ASSIGN(const Column* ward, some.GetColumn("ward"));
+  ASSERT_OK_AND_ASSIGN(const Column* want_dx, want.GetColumn("diagnoses"));
+  ASSERT_OK_AND_ASSIGN(const Column* want_ward, want.GetColumn("ward"));
+  for (size_t r = 0; r < table.num_rows(); ++r) {
+    EXPECT_EQ(dx->lists()[r], want_dx->lists()[r]) << "row " << r;
+    EXPECT_EQ(ward->IsMissing(r), want_ward->IsMissing(r)) << "row " << r;
+    EXPECT_EQ(ward->CategoryAt(r), want_ward->CategoryAt(r)) << "row " << r;
+  }
+}
+
 TEST_F(PostgresTest, ReplaceOrAlreadyExists) {
   const Table first = RandomTable(1, 5);
   const Table second = RandomTable(2, 9);

@@ -36,7 +36,9 @@ Status SqliteError(const std::string& doing, sqlite3* db, int rc) {
   const std::string message = doing.empty() ? sqlite_message : doing + ": " + sqlite_message;
   switch (rc & 0xff) {
     case SQLITE_BUSY:
-    case SQLITE_LOCKED: return UnavailableError(message);
+    case SQLITE_LOCKED:
+      return UnavailableError(message + " (another connection holds it; waited " +
+                              std::to_string(kBusyTimeoutMs / 1000) + " s)");
     case SQLITE_CANTOPEN:
     case SQLITE_READONLY:
     case SQLITE_PERM:
@@ -182,21 +184,42 @@ bool OnlyWhitespaceOrSemicolons(const char* text) {
   return true;
 }
 
+// The recorded Staycast type of each result column that is a plain reference to a table column,
+// so that a query over a table Staycast wrote gives the same types as reading the table.
+StatusOr<std::vector<std::optional<RecordedType>>> RecordedTypesOfResult(sqlite3* db,
+                                                                         sqlite3_stmt* stmt) {
+  std::map<std::pair<std::string, std::string>, std::map<std::string, RecordedType>> by_table;
+  std::vector<std::optional<RecordedType>> out;
+  for (int i = 0; i < sqlite3_column_count(stmt); ++i) {
+    const char* database = sqlite3_column_database_name(stmt, i);
+    const char* table = sqlite3_column_table_name(stmt, i);
+    const char* column = sqlite3_column_origin_name(stmt, i);
+    out.emplace_back();
+    if (database == nullptr || table == nullptr || column == nullptr) continue;
+    const std::pair<std::string, std::string> key(database, table);
+    auto it = by_table.find(key);
+    if (it == by_table.end()) {
+      ASSIGN_OR_RETURN(auto recorded, ReadRecordedTypes(db, TableName{database, table}));
+      it = by_table.emplace(key, std::move(recorded)).first;
+    }
+    const auto found = it->second.find(column);
+    if (found != it->second.end()) out.back() = found->second;
+  }
+  return out;
+}
+
 // Reads every row of a prepared statement into a Table.
-StatusOr<Table> ReadStatement(sqlite3* db, sqlite3_stmt* stmt,
-                              const std::map<std::string, RecordedType>& recorded,
-                              const ReadOptions& options) {
+StatusOr<Table> ReadStatement(sqlite3* db, sqlite3_stmt* stmt, const ReadOptions& options) {
   const int n = sqlite3_column_count(stmt);
+  ASSIGN_OR_RETURN(std::vector<std::optional<RecordedType>> recorded,
+                   RecordedTypesOfResult(db, stmt));
   std::vector<ColumnBuilder> builders;
   builders.reserve(static_cast<size_t>(n));
   for (int i = 0; i < n; ++i) {
-    const std::string name = sqlite3_column_name(stmt, i);
-    const auto it = recorded.find(name);
-    const std::optional<RecordedType> rec =
-        it == recorded.end() ? std::nullopt : std::optional<RecordedType>(it->second);
-    builders.emplace_back(
-        sql::MakeColumnPlan(name, DeclaredType(sqlite3_column_decltype(stmt, i)), rec, options),
-        options.missing_tokens);
+    builders.emplace_back(sql::MakeColumnPlan(sqlite3_column_name(stmt, i),
+                                              DeclaredType(sqlite3_column_decltype(stmt, i)),
+                                              recorded[static_cast<size_t>(i)], options),
+                          options.missing_tokens);
   }
   int rc = 0;
   while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -236,11 +259,9 @@ StatusOr<Table> ReadSqliteImpl(const Location& location, const ReadOptions& opti
   ASSIGN_OR_RETURN(Db db, OpenDatabase(location.target, /*writable=*/false));
   // One read transaction: the column types and the rows come from the same snapshot.
   RETURN_IF_ERROR(Exec(db.get(), "BEGIN", ""));
-  std::map<std::string, RecordedType> recorded;
   std::string query = options.query;
   if (query.empty()) {
     ASSIGN_OR_RETURN(TableName name, sql::SplitTableName(location.table));
-    ASSIGN_OR_RETURN(recorded, ReadRecordedTypes(db.get(), name));
     query = "SELECT * FROM " + sql::QuoteTableName(name);
   }
   const char* tail = nullptr;
@@ -252,7 +273,7 @@ StatusOr<Table> ReadSqliteImpl(const Location& location, const ReadOptions& opti
   if (sqlite3_stmt_readonly(stmt.get()) == 0) {
     return InvalidArgumentError("the query must only read (a SELECT)");
   }
-  return ReadStatement(db.get(), stmt.get(), recorded, options);
+  return ReadStatement(db.get(), stmt.get(), options);
 }
 
 // Writes into one SQLite transaction, begun at Open() and committed at Commit(). Destroying it
