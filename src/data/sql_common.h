@@ -18,7 +18,9 @@ namespace staycast::data::sql {
 // same transaction: (table_name, column_name, column_type, list_separator). A declared SQL type
 // alone cannot tell a string list from a category (both are TEXT), nor which separator joins the
 // list items. A recorded type is used only while it still agrees with the column's declared SQL
-// type, so a stale row (the table was replaced by another tool) is ignored.
+// type, so a stale row (the table was replaced by another tool) is ignored. Reads look types up by
+// each result column's origin (table and column), so a query that selects columns of such a table
+// gets them too; computed columns are typed by their SQL type or their values.
 inline constexpr char kColumnsTable[] = "staycast_columns";
 
 // A table name from a location, split into an optional schema ("public" in "public.admissions")
