@@ -78,6 +78,18 @@ TEST_F(SqliteTest, ChunkedWritesKeepRowOrder) {
   EXPECT_EQ(TableDifference(table, back), "");
 }
 
+TEST_F(SqliteTest, ACsvFileRoundTripsThroughTheDatabase) {
+  // CSV -> Table -> database -> Table: what the CSV reader produced comes back unchanged.
+  const std::string csv = dir_ + "/adm.csv";
+  ASSERT_OK(WriteTable(RandomTable(21, 300), csv));
+  ReadOptions csv_options;
+  csv_options.type_overrides = {{"diagnoses", ColumnType::kStringList}};
+  ASSERT_OK_AND_ASSIGN(Table from_csv, ReadTable(csv, csv_options));
+  ASSERT_OK(WriteTable(from_csv, Uri("from_csv")));
+  ASSERT_OK_AND_ASSIGN(Table back, ReadTable(Uri("from_csv")));
+  EXPECT_EQ(TableDifference(from_csv, back), "");
+}
+
 TEST_F(SqliteTest, ReadsAQueryWithTypesFromDeclarationsAndValues) {
   ExecRaw(
       "CREATE TABLE stays (patient TEXT, ward VARCHAR(20), los DOUBLE, admitted DATETIME,"
