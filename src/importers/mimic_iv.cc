@@ -18,6 +18,8 @@ namespace {
 
 using T = data::ColumnType;
 
+constexpr const char* kWhat = "a MIMIC-IV hosp folder";
+
 const std::vector<SourceColumn>& AdmissionsColumns() {
   static const std::vector<SourceColumn> kColumns = {
       {"subject_id", T::kCategorical},
@@ -183,12 +185,12 @@ StatusOr<MimicIvTables> ReadMimicIvTables(const std::string& dir) {
     hosp = dir + "/hosp";
   }
   MimicIvTables t;
-  ASSIGN_OR_RETURN(t.admissions, ReadSourceCsv(hosp, "admissions.csv", AdmissionsColumns()));
-  ASSIGN_OR_RETURN(t.patients, ReadSourceCsv(hosp, "patients.csv", PatientsColumns()));
-  ASSIGN_OR_RETURN(t.diagnoses, ReadSourceCsv(hosp, "diagnoses_icd.csv", CodesColumns()));
-  ASSIGN_OR_RETURN(t.procedures, ReadSourceCsv(hosp, "procedures_icd.csv", CodesColumns()));
-  ASSIGN_OR_RETURN(t.services, ReadSourceCsv(hosp, "services.csv", ServicesColumns()));
-  ASSIGN_OR_RETURN(t.drgcodes, ReadSourceCsv(hosp, "drgcodes.csv", DrgColumns()));
+  ASSIGN_OR_RETURN(t.admissions, ReadSourceCsv(hosp, "admissions.csv", AdmissionsColumns(), kWhat));
+  ASSIGN_OR_RETURN(t.patients, ReadSourceCsv(hosp, "patients.csv", PatientsColumns(), kWhat));
+  ASSIGN_OR_RETURN(t.diagnoses, ReadSourceCsv(hosp, "diagnoses_icd.csv", CodesColumns(), kWhat));
+  ASSIGN_OR_RETURN(t.procedures, ReadSourceCsv(hosp, "procedures_icd.csv", CodesColumns(), kWhat));
+  ASSIGN_OR_RETURN(t.services, ReadSourceCsv(hosp, "services.csv", ServicesColumns(), kWhat));
+  ASSIGN_OR_RETURN(t.drgcodes, ReadSourceCsv(hosp, "drgcodes.csv", DrgColumns(), kWhat));
   return t;
 }
 

@@ -146,11 +146,26 @@ TEST(RealDataTest, SyntheaSample) {
   EXPECT_EQ(table.num_rows(), 49u);  // README: 49 inpatient encounters
   EXPECT_EQ(table.FindColumn(adm::kPatientId)->dictionary().size(), 29u);
   EXPECT_NEAR(Mean(*table.FindColumn(adm::kLengthOfStay)), 2.75, 0.005);
+  // 9 inpatient encounters are followed by the patient's next one within 30 days of STOP, but 7 of
+  // those next encounters start before STOP: ICU transfers and ward stays of one hospitalisation
+  // (Synthea's cardiac chains), not readmissions. 2 remain.
+  ASSERT_OK_AND_ASSIGN(size_t followed, CountFollowedWithin30Days(table));
+  EXPECT_EQ(followed, 2u);
+  EXPECT_EQ(Sum(*table.FindColumn(adm::kReadmitted30d)), 2);
+  size_t deaths = 0;
   for (size_t row = 0; row < table.num_rows(); ++row) {
-    if (Text(table, adm::kDischargeDisposition, row) == adm::kDied) {
-      EXPECT_EQ(Num(table, adm::kReadmitted30d, row), 0);
-    }
+    if (Text(table, adm::kDischargeDisposition, row) != adm::kDied) continue;
+    ++deaths;
+    EXPECT_EQ(Num(table, adm::kReadmitted30d, row), 0);
   }
+  EXPECT_EQ(deaths, 2u);
+  // A known stay: NSTEMI via the emergency department, died the next day, born 1953-10-27.
+  const size_t nstemi = RowOf(table, adm::kAdmissionId, "b9e30353-40a1-8160-cbf6-505ab269b010");
+  EXPECT_EQ(Num(table, adm::kAge, nstemi), 62);
+  EXPECT_EQ(Text(table, adm::kAdmissionType, nstemi), "Emergency");
+  EXPECT_EQ(Text(table, adm::kDiagnosisPrimary, nstemi), "401314000");
+  EXPECT_EQ(Text(table, adm::kDischargeDisposition, nstemi), adm::kDied);
+  EXPECT_EQ(Num(table, adm::kHeartDisease, nstemi), 1);
   ExpectPersistentFlags(table);
   EXPECT_EQ(table.FindColumn(adm::kAdmissionType)->CountMissing(), 0u);
   EXPECT_EQ(table.FindColumn(adm::kAge)->CountMissing(), 0u);

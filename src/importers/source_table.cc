@@ -69,14 +69,15 @@ Status CheckHeader(const std::string& path, const std::string& file,
 }  // namespace
 
 StatusOr<SourceTable> ReadSourceCsv(const std::string& dir, const std::string& file,
-                                    const std::vector<SourceColumn>& columns) {
+                                    const std::vector<SourceColumn>& columns,
+                                    const std::string& what) {
   Env* env = Env::Default();
   const std::string path = dir + "/" + file;
   if (!env->FileExists(path)) {
     std::string hint;
     if (env->FileExists(path + ".gz"))
       hint = " (found " + file + ".gz: decompress it first, e.g. gunzip -k)";
-    return NotFoundError("missing " + path + hint);
+    return NotFoundError("missing " + path + " (" + what + " has " + file + ")" + hint);
   }
   data::ReadOptions options;
   // Source files carry literal "?" values (e.g. MIMIC's language); only empty text is missing.

@@ -25,10 +25,12 @@ struct SourceColumn {
 };
 
 // Reads `dir`/`file` with the given column types forced, and checks the columns exist. Errors:
-// NotFound naming the path when the file is absent (and saying so if a .gz of it is there), and
-// InvalidArgument naming the file and the missing columns.
+// NotFound naming the path and the data set (`what`, e.g. "a Synthea CSV export") when the file is
+// absent (and saying so if a .gz of it is there), and InvalidArgument naming the file and the
+// missing columns.
 StatusOr<SourceTable> ReadSourceCsv(const std::string& dir, const std::string& file,
-                                    const std::vector<SourceColumn>& columns);
+                                    const std::vector<SourceColumn>& columns,
+                                    const std::string& what);
 
 // Checks a table has the columns (used for hand-built tables too); the error names the file.
 Status RequireColumns(const SourceTable& source, const std::vector<SourceColumn>& columns);

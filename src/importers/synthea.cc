@@ -19,6 +19,8 @@ namespace {
 
 using T = data::ColumnType;
 
+constexpr const char* kWhat = "a Synthea CSV export";
+
 // An emergency encounter starting up to this long before an inpatient one makes it an emergency
 // admission (Synthea starts the admission at, or within the hour after, the emergency visit).
 constexpr int64_t kEmergencyLeadSeconds = 6 * 3600;
@@ -136,11 +138,11 @@ StatusOr<SyntheaTables> ReadSyntheaTables(const std::string& dir) {
     csv = dir + "/csv";
   }
   SyntheaTables t;
-  ASSIGN_OR_RETURN(t.encounters, ReadSourceCsv(csv, "encounters.csv", EncountersColumns()));
-  ASSIGN_OR_RETURN(t.patients, ReadSourceCsv(csv, "patients.csv", PatientsColumns()));
-  ASSIGN_OR_RETURN(t.conditions, ReadSourceCsv(csv, "conditions.csv", ClinicalColumns()));
-  ASSIGN_OR_RETURN(t.procedures, ReadSourceCsv(csv, "procedures.csv", ClinicalColumns()));
-  ASSIGN_OR_RETURN(t.payers, ReadSourceCsv(csv, "payers.csv", PayersColumns()));
+  ASSIGN_OR_RETURN(t.encounters, ReadSourceCsv(csv, "encounters.csv", EncountersColumns(), kWhat));
+  ASSIGN_OR_RETURN(t.patients, ReadSourceCsv(csv, "patients.csv", PatientsColumns(), kWhat));
+  ASSIGN_OR_RETURN(t.conditions, ReadSourceCsv(csv, "conditions.csv", ClinicalColumns(), kWhat));
+  ASSIGN_OR_RETURN(t.procedures, ReadSourceCsv(csv, "procedures.csv", ClinicalColumns(), kWhat));
+  ASSIGN_OR_RETURN(t.payers, ReadSourceCsv(csv, "payers.csv", PayersColumns(), kWhat));
   return t;
 }
 
