@@ -121,7 +121,7 @@ TEST(MimicIvTest, MapsAdmissions) {
   EXPECT_EQ(Num(table, adm::kReadmitted30d, a103), 0);
   EXPECT_EQ(Num(table, adm::kReadmitted30d, a201), 0);
 
-  EXPECT_EQ(Text(table, adm::kDischargeDisposition, a101), "Home health care");
+  EXPECT_EQ(Text(table, adm::kDischargeDisposition, a101), "Home health");
   EXPECT_EQ(Text(table, adm::kDischargeDisposition, a103), "Died");
   EXPECT_EQ(Text(table, adm::kDischargeDisposition, a201), "");
 
@@ -131,7 +131,7 @@ TEST(MimicIvTest, MapsAdmissions) {
   EXPECT_EQ(Text(table, adm::kAdmissionType, a201), "Emergency");
 
   // Department: the earliest service; unknown service codes kept as given.
-  EXPECT_EQ(Text(table, adm::kDepartment, a101), "Cardiac surgery");
+  EXPECT_EQ(Text(table, adm::kDepartment, a101), "Cardiac Surgery");
   EXPECT_EQ(Text(table, adm::kDepartment, a102), "XYZ");
   EXPECT_EQ(Text(table, adm::kDepartment, a103), "");
 
@@ -195,7 +195,7 @@ TEST(MimicIvTest, Mappings) {
   EXPECT_EQ(MapMimicAdmissionType("AMBULATORY OBSERVATION", "PACU"), "Elective");
   EXPECT_EQ(MapMimicAdmissionType("NEWBORN", ""), "");
   EXPECT_EQ(MapMimicDisposition("HOME", true), "Died");
-  EXPECT_EQ(MapMimicDisposition("SKILLED NURSING FACILITY", false), "Skilled nursing facility");
+  EXPECT_EQ(MapMimicDisposition("SKILLED NURSING FACILITY", false), "SNF");
   EXPECT_EQ(MapMimicDisposition("SOMEWHERE NEW", false), "Other");
   EXPECT_EQ(MapMimicService("OMED"), "Oncology");
 }

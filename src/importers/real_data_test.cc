@@ -124,7 +124,7 @@ TEST(RealDataTest, MimicIvDemo) {
   EXPECT_EQ(Num(table, adm::kSeverity, cabg), 2);
   EXPECT_EQ(Num(table, adm::kDiabetes, cabg), 1);
   EXPECT_EQ(Num(table, adm::kHeartDisease, cabg), 1);
-  EXPECT_EQ(Text(table, adm::kDepartment, cabg), "Cardiac surgery");
+  EXPECT_EQ(Text(table, adm::kDepartment, cabg), "Cardiac Surgery");
   EXPECT_EQ(Text(table, adm::kAdmissionType, cabg), "Urgent");
 
   // Age: patient 10019003, anchor_age 65 in anchor_year 2148, admitted in 2155.

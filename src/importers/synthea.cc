@@ -110,16 +110,16 @@ Status CollectByEncounter(const SourceTable& source,
 
 std::string MapSyntheaDepartment(std::string_view encounter_code) {
   static const std::map<std::string_view, const char*> kMap = {
-      {"305408004", "General surgery"},     // Admission to surgical department
-      {"305411003", "Thoracic surgery"},    // Admission to thoracic surgery department
-      {"305432006", "Transplant surgery"},  // Admission to surgical transplant department
-      {"305351004", "Intensive care"},      // Admission to intensive care unit
-      {"397821002", "Intensive care"},      // Patient transfer to intensive care unit
-      {"183495009", "Orthopaedics"},        // Non-urgent orthopedic admission
+      {"305408004", "General Surgery"},     // Admission to surgical department
+      {"305411003", "Thoracic Surgery"},    // Admission to thoracic surgery department
+      {"305432006", "Transplant Surgery"},  // Admission to surgical transplant department
+      {"305351004", "Intensive Care"},      // Admission to intensive care unit
+      {"397821002", "Intensive Care"},      // Patient transfer to intensive care unit
+      {"183495009", "Orthopedics"},         // Non-urgent orthopedic admission
       {"56876005", "Psychiatry"},           // Drug rehabilitation and detoxification
   };
   auto it = kMap.find(encounter_code);
-  return it != kMap.end() ? it->second : "General medicine";
+  return it != kMap.end() ? it->second : "General Medicine";
 }
 
 std::string MapSyntheaInsurance(std::string_view payer_name, std::string_view ownership) {
@@ -191,8 +191,7 @@ StatusOr<data::Table> BuildSyntheaAdmissions(const SyntheaTables& t) {
       continue;
     }
     if (cls != "inpatient") {
-      aftercare_starts[patient].emplace_back(start,
-                                             cls == "snf" ? "Skilled nursing facility" : "Hospice");
+      aftercare_starts[patient].emplace_back(start, cls == "snf" ? "SNF" : "Hospice");
       continue;
     }
     AdmissionRecord r;

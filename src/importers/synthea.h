@@ -30,7 +30,7 @@ StatusOr<data::Table> BuildSyntheaAdmissions(const SyntheaTables& tables);
 StatusOr<data::Table> ImportSynthea(const std::string& dir);
 
 // The mappings, exposed for tests and docs.
-// Encounter SNOMED code -> department ("General medicine" for codes not listed).
+// Encounter SNOMED code -> department ("General Medicine" for codes not listed).
 std::string MapSyntheaDepartment(std::string_view encounter_code);
 // Payer NAME and OWNERSHIP -> insurance type: Medicare (incl. Dual Eligible), Medicaid, Private,
 // Self-pay (NO_INSURANCE), else Other.

@@ -97,9 +97,9 @@ TEST(SyntheaTest, MapsInpatientEncounters) {
   EXPECT_EQ(Text(table, adm::kAdmissionType, i1), "Emergency");
   EXPECT_EQ(Text(table, adm::kAdmissionType, i2), "Elective");
   EXPECT_EQ(Text(table, adm::kAdmissionType, i3), "Urgent");
-  EXPECT_EQ(Text(table, adm::kDepartment, i2), "General surgery");
-  EXPECT_EQ(Text(table, adm::kDepartment, i3), "General medicine");
-  EXPECT_EQ(Text(table, adm::kDepartment, i4), "Intensive care");
+  EXPECT_EQ(Text(table, adm::kDepartment, i2), "General Surgery");
+  EXPECT_EQ(Text(table, adm::kDepartment, i3), "General Medicine");
+  EXPECT_EQ(Text(table, adm::kDepartment, i4), "Intensive Care");
 
   // Reason first, then the encounter's conditions, each once; procedures in time order, each once.
   EXPECT_THAT(List(table, adm::kDiagnosisCodes, i1), ElementsAre("74400008", "233604007"));
@@ -125,7 +125,7 @@ TEST(SyntheaTest, MapsInpatientEncounters) {
   EXPECT_EQ(Num(table, adm::kReadmitted30d, i4), 0);
 
   EXPECT_EQ(Text(table, adm::kDischargeDisposition, i1), "Home");
-  EXPECT_EQ(Text(table, adm::kDischargeDisposition, i2), "Skilled nursing facility");
+  EXPECT_EQ(Text(table, adm::kDischargeDisposition, i2), "SNF");
   EXPECT_EQ(Text(table, adm::kDischargeDisposition, i3), "Home");
   EXPECT_EQ(Text(table, adm::kDischargeDisposition, i4), adm::kDied);
 
@@ -164,8 +164,8 @@ TEST(SyntheaTest, Mappings) {
   EXPECT_EQ(MapSyntheaInsurance("Medicaid", "GOVERNMENT"), "Medicaid");
   EXPECT_EQ(MapSyntheaInsurance("Humana", "PRIVATE"), "Private");
   EXPECT_EQ(MapSyntheaInsurance("Tribal", "GOVERNMENT"), "Other");
-  EXPECT_EQ(MapSyntheaDepartment("397821002"), "Intensive care");
-  EXPECT_EQ(MapSyntheaDepartment("1505002"), "General medicine");
+  EXPECT_EQ(MapSyntheaDepartment("397821002"), "Intensive Care");
+  EXPECT_EQ(MapSyntheaDepartment("1505002"), "General Medicine");
 }
 
 }  // namespace
