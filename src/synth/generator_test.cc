@@ -59,9 +59,11 @@ TEST(GeneratorOptionsTest, RejectsBadOptionsNamingTheOption) {
               StatusIs(StatusCode::kInvalidArgument, HasSubstr("--years")));
   o = Small(10, 1);
   o.drift_start = Day(2030, 1, 1);  // default window is 2019-01-01 .. 2024-01-01
-  EXPECT_THAT(ValidateGeneratorOptions(o),
-              StatusIs(StatusCode::kInvalidArgument,
-                       HasSubstr("--drift-start 2030-01-01 00:00:00 must lie strictly inside")));
+  EXPECT_THAT(
+      ValidateGeneratorOptions(o),
+      StatusIs(StatusCode::kInvalidArgument,
+               HasSubstr("--drift-start 2030-01-01 must lie strictly inside the generated period "
+                         "2019-01-01 .. 2024-01-01")));
   o.drift_start = o.start;
   EXPECT_THAT(Generator::Create(o).status(),
               StatusIs(StatusCode::kInvalidArgument, HasSubstr("--drift-start")));
