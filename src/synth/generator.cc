@@ -110,14 +110,14 @@ Status ValidateGeneratorOptions(const GeneratorOptions& o) {
   return OkStatus();
 }
 
-Generator::Generator(const GeneratorOptions& options)
+Generator::Generator(Token /*token*/, const GeneratorOptions& options)
     : options_(options),
       window_{options.start, WindowEnd(options.start, options.years), options.drift_start},
       simulator_(window_, options.seed) {}
 
 StatusOr<std::unique_ptr<Generator>> Generator::Create(const GeneratorOptions& options) {
   RETURN_IF_ERROR(ValidateGeneratorOptions(options));
-  return std::unique_ptr<Generator>(new Generator(options));  // NOLINT: private constructor
+  return std::make_unique<Generator>(Token{}, options);
 }
 
 void Generator::LoadNextPatient() {

@@ -45,8 +45,15 @@ struct GeneratorStats {
 // random stream derived from (seed, patient number), and the last patient's history is cut when
 // `rows` is reached. Not thread-safe.
 class Generator {
+  struct Token {
+    explicit Token() = default;
+  };
+
  public:
+  // Validates the options (ValidateGeneratorOptions) and returns a generator at the first row.
   static StatusOr<std::unique_ptr<Generator>> Create(const GeneratorOptions& options);
+  // Use Create(); the token keeps unvalidated construction private.
+  Generator(Token token, const GeneratorOptions& options);
 
   // Replaces *chunk with the next rows (at most chunk_rows, admissions schema). Returns false,
   // leaving *chunk empty, once all rows have been produced.
@@ -56,7 +63,6 @@ class Generator {
   const Window& window() const { return window_; }
 
  private:
-  explicit Generator(const GeneratorOptions& options);
   // Simulates patients until one has admissions in the window; cuts it to the rows left.
   void LoadNextPatient();
 
