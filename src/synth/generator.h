@@ -22,8 +22,9 @@ struct GeneratorOptions {
   int years = 5;
   // Admissions from this time on follow the drifted process; kMissingTime = no drift.
   Timestamp drift_start = kMissingTime;
-  // Rows per chunk returned by Generator::Next (does not change the data).
-  size_t chunk_rows = 8192;
+  // Rows per chunk returned by Generator::Next (does not change the data). Small chunks keep the
+  // per-chunk dictionaries (admission ids) in cache: 2048 rows ran ~1.5x faster than 65536.
+  size_t chunk_rows = 2048;
 };
 
 // Checks the options; errors name the option and what was expected.
