@@ -9,6 +9,7 @@ PACKAGES=(
   # libraries
   libxgboost-dev libeigen3-dev libsvm-dev libsqlite3-dev libpq-dev libcpp-httplib-dev
   nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev libfast-float-dev
+  libssl-dev libarchive-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # services and tools used by tests
   postgresql sqlite3 curl

@@ -1,0 +1,240 @@
+// ColumnBuilder and the value parsers behind it: the per-value work of the CSV reader, kept free of
+// per-value allocation for numbers, timestamps and repeated categories.
+#include "src/data/csv_column_builder.h"
+
+#include <fast_float/fast_float.h>
+
+#include <cmath>
+#include <functional>
+#include <limits>
+
+namespace staycast::data::internal {
+
+MissingTokens::MissingTokens(const std::vector<std::string>& tokens) : tokens_(tokens) {
+  for (const std::string& t : tokens_) {
+    if (t.size() < kMaxMaskedLength) {
+      length_mask_ |= uint64_t{1} << t.size();
+    } else {
+      has_long_ = true;
+    }
+  }
+}
+
+bool ParseCsvNumber(std::string_view text, double* out) {
+  const char* first = text.data();
+  const char* last = first + text.size();
+  while (first < last && (*first == ' ' || *first == '\t')) ++first;
+  while (last > first && (last[-1] == ' ' || last[-1] == '\t')) --last;
+  if (first < last && *first == '+') {
+    ++first;
+    if (first < last && (*first == '+' || *first == '-')) return false;
+  }
+  if (first == last) return false;
+  double value = 0;
+  const fast_float::from_chars_result result = fast_float::from_chars(first, last, value);
+  if (result.ec != std::errc() || result.ptr != last) return false;
+  *out = std::isfinite(value) ? value : std::numeric_limits<double>::quiet_NaN();
+  return true;
+}
+
+std::vector<std::string> SplitList(std::string_view text, char separator) {
+  std::vector<std::string> items;
+  if (text.empty()) return items;
+  size_t start = 0;
+  for (;;) {
+    const size_t stop = text.find(separator, start);
+    if (stop == std::string_view::npos) {
+      items.emplace_back(text.substr(start));
+      return items;
+    }
+    items.emplace_back(text.substr(start, stop - start));
+    start = stop + 1;
+  }
+}
+
+int32_t CategoryInterner::Intern(std::string_view value) {
+  if ((entries_.size() + 1) * 2 > slots_.size()) Grow();
+  const size_t hash = std::hash<std::string_view>{}(value);
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = hash & mask;; i = (i + 1) & mask) {
+    Slot& slot = slots_[i];
+    if (slot.code < 0) {
+      slot.hash = hash;
+      slot.code = static_cast<int32_t>(entries_.size());
+      entries_.push_back({arena_.size(), value.size()});
+      arena_.append(value);
+      return slot.code;
+    }
+    if (slot.hash == hash && this->value(static_cast<size_t>(slot.code)) == value) {
+      return slot.code;
+    }
+  }
+}
+
+void CategoryInterner::Grow() {
+  constexpr size_t kInitialSlots = 64;
+  std::vector<Slot> old = std::move(slots_);
+  slots_.assign(old.empty() ? kInitialSlots : old.size() * 2, Slot{});
+  const size_t mask = slots_.size() - 1;
+  for (const Slot& s : old) {
+    if (s.code < 0) continue;
+    size_t i = s.hash & mask;
+    while (slots_[i].code >= 0) i = (i + 1) & mask;
+    slots_[i] = s;
+  }
+}
+
+void CategoryInterner::Clear() {
+  slots_.clear();
+  entries_.clear();
+  arena_.clear();
+}
+
+ColumnBuilder::ColumnBuilder(std::string name, std::optional<ColumnType> type, char list_separator)
+    : name_(std::move(name)),
+      state_(State::kUnknown),
+      infer_(!type.has_value()),
+      list_separator_(list_separator) {
+  if (type.has_value()) {
+    switch (*type) {
+      case ColumnType::kNumeric: state_ = State::kNumeric; break;
+      case ColumnType::kTimestamp: state_ = State::kTimestamp; break;
+      case ColumnType::kCategorical: state_ = State::kCategorical; break;
+      case ColumnType::kStringList: state_ = State::kStringList; break;
+    }
+  }
+}
+
+bool ColumnBuilder::Append(std::string_view text) {
+  if (skip_) return true;
+  switch (state_) {
+    case State::kNumeric: {
+      double v = 0;
+      if (ParseCsvNumber(text, &v)) {
+        numeric_.push_back(v);
+        return true;
+      }
+      break;
+    }
+    case State::kTimestamp: {
+      Timestamp t = 0;
+      if (ParseTimestamp(text, &t)) {
+        timestamps_.push_back(t);
+        return true;
+      }
+      break;
+    }
+    case State::kCategorical: codes_.push_back(interner_.Intern(text)); return true;
+    case State::kStringList: lists_.push_back(SplitList(text, list_separator_)); return true;
+    case State::kUnknown: Decide(text); return true;
+    case State::kDemoted: return true;
+  }
+  if (!infer_) return false;
+  // The guess was wrong: the values so far were parsed as the wrong type, so the column must be
+  // read again as categorical.
+  state_ = State::kDemoted;
+  numeric_ = {};
+  timestamps_ = {};
+  return true;
+}
+
+void ColumnBuilder::Decide(std::string_view text) {
+  double v = 0;
+  Timestamp t = 0;
+  if (ParseCsvNumber(text, &v)) {
+    state_ = State::kNumeric;
+    numeric_.assign(leading_missing_, std::numeric_limits<double>::quiet_NaN());
+    numeric_.push_back(v);
+  } else if (ParseTimestamp(text, &t)) {
+    state_ = State::kTimestamp;
+    timestamps_.assign(leading_missing_, kMissingTime);
+    timestamps_.push_back(t);
+  } else {
+    state_ = State::kCategorical;
+    codes_.assign(leading_missing_, kMissingCode);
+    codes_.push_back(interner_.Intern(text));
+  }
+  leading_missing_ = 0;
+}
+
+void ColumnBuilder::AppendMissing() {
+  if (skip_) return;
+  switch (state_) {
+    case State::kNumeric: numeric_.push_back(std::numeric_limits<double>::quiet_NaN()); break;
+    case State::kTimestamp: timestamps_.push_back(kMissingTime); break;
+    case State::kCategorical: codes_.push_back(kMissingCode); break;
+    case State::kStringList: lists_.emplace_back(); break;
+    case State::kUnknown: ++leading_missing_; break;
+    case State::kDemoted: break;
+  }
+}
+
+void ColumnBuilder::FixType(bool from_prefix) {
+  infer_ = false;
+  from_prefix_ = from_prefix;
+  if (state_ == State::kUnknown) {
+    state_ = State::kNumeric;
+    numeric_.assign(leading_missing_, std::numeric_limits<double>::quiet_NaN());
+    leading_missing_ = 0;
+  } else if (state_ == State::kDemoted) {
+    state_ = State::kCategorical;
+  }
+}
+
+ColumnType ColumnBuilder::type() const {
+  switch (state_) {
+    case State::kTimestamp: return ColumnType::kTimestamp;
+    case State::kCategorical:
+    case State::kDemoted: return ColumnType::kCategorical;
+    case State::kStringList: return ColumnType::kStringList;
+    case State::kUnknown:
+    case State::kNumeric: return ColumnType::kNumeric;
+  }
+  return ColumnType::kNumeric;
+}
+
+std::string ColumnBuilder::Expected() const {
+  switch (state_) {
+    case State::kNumeric: return "a number";
+    case State::kTimestamp:
+      return "a timestamp (YYYY-MM-DD, optionally with HH:MM[:SS] and offset)";
+    default: return "text";
+  }
+}
+
+void ColumnBuilder::Reserve(size_t rows) {
+  switch (state_) {
+    case State::kNumeric: numeric_.reserve(rows); break;
+    case State::kTimestamp: timestamps_.reserve(rows); break;
+    case State::kCategorical: codes_.reserve(rows); break;
+    case State::kStringList: lists_.reserve(rows); break;
+    default: break;
+  }
+}
+
+StatusOr<Column> ColumnBuilder::Finish() {
+  if (infer_) FixType(from_prefix_);
+  Column column(name_, type());
+  switch (state_) {
+    case State::kNumeric: column.numeric() = std::move(numeric_); break;
+    case State::kTimestamp: column.timestamps() = std::move(timestamps_); break;
+    case State::kStringList: column.lists() = std::move(lists_); break;
+    case State::kCategorical:
+      for (size_t code = 0; code < interner_.size(); ++code) {
+        if (column.InternCategory(interner_.value(code)) != static_cast<int32_t>(code)) {
+          return InternalError("column '" + name_ + "': dictionary codes out of order");
+        }
+      }
+      column.codes() = std::move(codes_);
+      interner_.Clear();
+      break;
+    default: return InternalError("column '" + name_ + "' finished before its type was fixed");
+  }
+  numeric_ = {};
+  timestamps_ = {};
+  codes_ = {};
+  lists_ = {};
+  return column;
+}
+
+}  // namespace staycast::data::internal
