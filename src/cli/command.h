@@ -14,6 +14,8 @@ using CommandAction = std::function<Status()>;
 void AddGenerateCommand(CLI::App& app, CommandAction* action);
 void AddImportCommand(CLI::App& app, CommandAction* action);
 void AddSummaryCommand(CLI::App& app, CommandAction* action);
+void AddAuditCommand(CLI::App& app, CommandAction* action);
+void AddFeaturesCommand(CLI::App& app, CommandAction* action);
 void AddRunsCommand(CLI::App& app, CommandAction* action);
 void AddModelsCommand(CLI::App& app, CommandAction* action);
 
