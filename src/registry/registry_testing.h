@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,8 @@ namespace staycast::registry::testing {
 
 enum class Backend { kSqlite, kPostgres };
 std::string BackendName(Backend backend);
+// For GoogleTest's test names and messages.
+inline void PrintTo(Backend backend, std::ostream* os) { *os << BackendName(backend); }
 // The backends this test binary runs: the PostgreSQL binaries (one process, sharing one
 // throw-away server) are compiled with STAYCAST_REGISTRY_TEST_POSTGRES, the others use SQLite.
 inline std::vector<Backend> BackendsUnderTest() {
