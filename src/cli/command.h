@@ -16,5 +16,7 @@ void AddImportCommand(CLI::App& app, CommandAction* action);
 void AddSummaryCommand(CLI::App& app, CommandAction* action);
 void AddAuditCommand(CLI::App& app, CommandAction* action);
 void AddFeaturesCommand(CLI::App& app, CommandAction* action);
+void AddTrainCommand(CLI::App& app, CommandAction* action);
+void AddPredictCommand(CLI::App& app, CommandAction* action);
 
 }  // namespace staycast::cli

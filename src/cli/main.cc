@@ -27,6 +27,8 @@ int main(int argc, char** argv) {
   staycast::cli::AddSummaryCommand(app, &action);
   staycast::cli::AddAuditCommand(app, &action);
   staycast::cli::AddFeaturesCommand(app, &action);
+  staycast::cli::AddTrainCommand(app, &action);
+  staycast::cli::AddPredictCommand(app, &action);
 
   try {
     app.parse(argc, argv);
