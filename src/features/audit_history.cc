@@ -175,6 +175,7 @@ Status AuditHistory(const RunConfig& config, const data::Table& table,
     if (std::isfinite(target[r])) test.push_back(r);
   }
   std::vector<double> y_test;
+  y_test.reserve(test.size());
   for (size_t r : test) y_test.push_back(target[r]);
   constexpr double kLambda = 1e-3;
   const Task task = config.target.task;

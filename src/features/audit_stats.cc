@@ -44,6 +44,7 @@ AuditSplit SplitByTime(const RunConfig& config, const data::Table& table, double
   if (first.empty()) return s;
   // The cutoff puts about test_fraction of the entities (by first appearance) in the test set.
   std::vector<Timestamp> firsts;
+  firsts.reserve(first.size());
   for (const auto& [e, t] : first) firsts.push_back(t);
   std::sort(firsts.begin(), firsts.end());
   s.cutoff =

@@ -17,6 +17,7 @@ std::vector<std::string> Groups(const CodeGroupSet& set, std::string_view code) 
   std::vector<uint16_t> idx;
   set.Match(NormalizeCode(code), &idx);
   std::vector<std::string> names;
+  names.reserve(idx.size());
   for (uint16_t i : idx) names.push_back(set.name(i));
   return names;
 }

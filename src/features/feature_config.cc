@@ -305,6 +305,7 @@ StatusOr<std::vector<size_t>> OrderFeatures(const YamlContext& ctx, const YAML::
   }
   std::vector<std::vector<size_t>> deps(fs.size());
   std::vector<std::string> names;
+  names.reserve(fs.size());
   for (const FeatureSpec& f : fs) names.push_back(f.name);
   for (size_t i = 0; i < fs.size(); ++i) {
     for (const InputRef& ref : fs[i].inputs) {

@@ -3,8 +3,9 @@
 // save -> load gives identical output.
 #include "src/features/pipeline.h"
 
+#include <bit>
 #include <cmath>
-#include <cstring>
+#include <cstdint>
 #include <map>
 #include <numeric>
 #include <random>
@@ -19,7 +20,7 @@ using ::staycast::testing::StatusIs;
 using ::testing::HasSubstr;
 
 // Bitwise equality, so that NaN == NaN and -0.0 != 0.0 would be caught.
-bool Same(double a, double b) { return std::memcmp(&a, &b, sizeof(double)) == 0; }
+bool Same(double a, double b) { return std::bit_cast<uint64_t>(a) == std::bit_cast<uint64_t>(b); }
 
 FeaturePipeline MakeFitted(const std::string& example, const data::Table& train) {
   auto config = ParseConfig(testing::ReadExample(example), example);

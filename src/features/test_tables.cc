@@ -66,6 +66,7 @@ data::Table MakeAdmissions(const AdmissionsOptions& options) {
       col(a::kAdmissionType)->AppendCategory(pick(kTypes));
       std::vector<std::string> codes;
       const int n_codes = 1 + static_cast<int>(unit(rng) * 5);
+      codes.reserve(static_cast<size_t>(n_codes));
       for (int c = 0; c < n_codes; ++c) codes.emplace_back(pick(kCodes));
       col(a::kDiagnosisPrimary)->AppendCategory(codes.front());
       col(a::kDiagnosisCodes)->AppendList(codes);

@@ -299,7 +299,11 @@ class DateTimeTransform : public FeatureTransform {
           case DatePart::kHour: v = c.hour; break;
           case DatePart::kWeekend: v = c.weekday >= 5 ? 1 : 0; break;
           // Meteorological seasons: 0 winter (Dec-Feb), 1 spring, 2 summer, 3 autumn.
-          case DatePart::kSeason: v = (c.month % 12) / 3; break;
+          case DatePart::kSeason: {
+            const unsigned season = c.month % 12 / 3;  // whole quarters of the year, from December
+            v = season;
+            break;
+          }
           case DatePart::kDayOfYear:
             v = static_cast<double>(DaysFromCivil(c.year, c.month, c.day) -
                                     DaysFromCivil(c.year, 1, 1) + 1);

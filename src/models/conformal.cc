@@ -42,7 +42,7 @@ Status CheckSameSize(size_t a, size_t b, const std::string& what_a, const std::s
 
 }  // namespace
 
-StatusOr<ConformalIntervals> ConformalIntervals::FromScores(std::vector<double> scores,
+StatusOr<ConformalIntervals> ConformalIntervals::FromScores(const std::vector<double>& scores,
                                                             const ConformalOptions& options) {
   const size_t n = scores.size();
   const double level = std::ceil((static_cast<double>(n) + 1) * options.coverage - 1e-9);
@@ -123,7 +123,7 @@ StatusOr<ConformalIntervals> ConformalIntervals::Fit(const Matrix& x, const std:
   for (size_t i = 0; i < quantile_rows.size(); ++i) {
     scores[i] = residual[quantile_rows[i]] / std::max(sigma[i], floor);
   }
-  ASSIGN_OR_RETURN(ConformalIntervals out, FromScores(std::move(scores), options));
+  ASSIGN_OR_RETURN(ConformalIntervals out, FromScores(scores, options));
   out.scale_floor_ = floor;
   out.scale_fit_size_ = n_scale;
   out.scale_type_ = options.scale_model;
@@ -147,7 +147,7 @@ StatusOr<ConformalIntervals> ConformalIntervals::FitWithScale(const std::vector<
     }
     scores[i] = std::abs(y[i] - pred[i]) / scale[i];
   }
-  ASSIGN_OR_RETURN(ConformalIntervals out, FromScores(std::move(scores), options));
+  ASSIGN_OR_RETURN(ConformalIntervals out, FromScores(scores, options));
   out.scale_type_ = "provided";
   return out;
 }

@@ -75,7 +75,7 @@ class ConformalIntervals {
   static double Coverage(const Intervals& intervals, const std::vector<double>& y);
 
  private:
-  static StatusOr<ConformalIntervals> FromScores(std::vector<double> scores,
+  static StatusOr<ConformalIntervals> FromScores(const std::vector<double>& scores,
                                                  const ConformalOptions& options);
   Intervals Build(const std::vector<double>& pred, const std::vector<double>& scale) const;
 

@@ -123,6 +123,10 @@ class Model {
 // Model types the factory knows, for the given task.
 std::vector<std::string> ModelTypes(Task task);
 
+// How simple a type is, for breaking ties when comparing candidates (lower is simpler):
+// baselines 0, ridge/logistic 1, svr 2, random_forest 3, gradient_boosting 4; unknown types 5.
+int ModelSimplicityRank(const std::string& type);
+
 // Builds an unfitted model. `params` is a JSON object (null = all defaults); an unknown
 // parameter, a wrong type or an out-of-range value fails with a message naming the parameter.
 // A type that does not fit the task (e.g. "ridge" for classification) fails too.

@@ -13,20 +13,21 @@ namespace {
 struct TypeInfo {
   bool regression;
   bool classification;
+  int simplicity;
 };
 
 const std::map<std::string, TypeInfo>& Types() {
   static const std::map<std::string, TypeInfo> kTypes = {
-      {"gradient_boosting", {true, true}},
-      {"random_forest", {true, true}},
-      {"ridge", {true, false}},
-      {"logistic", {false, true}},
-      {"svr", {true, false}},
-      {"mean", {true, false}},
-      {"median", {true, false}},
-      {"group_median", {true, false}},
-      {"prevalence", {false, true}},
-      {"always_negative", {false, true}},
+      {"gradient_boosting", {true, true, 4}},
+      {"random_forest", {true, true, 3}},
+      {"ridge", {true, false, 1}},
+      {"logistic", {false, true, 1}},
+      {"svr", {true, false, 2}},
+      {"mean", {true, false, 0}},
+      {"median", {true, false, 0}},
+      {"group_median", {true, false, 0}},
+      {"prevalence", {false, true, 0}},
+      {"always_negative", {false, true, 0}},
   };
   return kTypes;
 }
@@ -39,6 +40,12 @@ std::vector<std::string> ModelTypes(Task task) {
     if (task == Task::kRegression ? info.regression : info.classification) out.push_back(name);
   }
   return out;
+}
+
+int ModelSimplicityRank(const std::string& type) {
+  constexpr int kUnknownRank = 5;
+  auto it = Types().find(type);
+  return it == Types().end() ? kUnknownRank : it->second.simplicity;
 }
 
 StatusOr<std::unique_ptr<Model>> CreateModel(const std::string& type, const nlohmann::json& params,

@@ -290,6 +290,52 @@ TEST(ModelErrors, LoadStateRefusesCorruptOrForeignState) {
               StatusIs(StatusCode::kFailedPrecondition, HasSubstr("unfitted")));
 }
 
+TEST(ModelErrors, ValidationSetMustMatchTraining) {
+  Dataset d = MakeRegression(100, 3);
+  Dataset v = MakeRegression(50, 4);
+  v.x.feature_names[0] = "other";
+  FitOptions options;
+  options.x_valid = &v.x;
+  EXPECT_THAT(Make("gradient_boosting")->Fit(d.x, d.y, options),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("set both x_valid and y_valid")));
+  options.y_valid = &v.y;
+  EXPECT_THAT(Make("gradient_boosting")->Fit(d.x, d.y, options),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("validation feature names differ")));
+}
+
+TEST(Baselines, WeightsAndGroups) {
+  Dataset d = MakeClassification(200, 5);
+  std::vector<double> w(d.y.size());
+  double positive_weight = 0;
+  double total = 0;
+  for (size_t i = 0; i < w.size(); ++i) {
+    w[i] = d.y[i] == 1.0 ? 3.0 : 1.0;
+    positive_weight += d.y[i] * w[i];
+    total += w[i];
+  }
+  FitOptions options;
+  options.weights = &w;
+  auto prevalence = Make("prevalence", Task::kClassification);
+  ASSERT_OK(prevalence->Fit(d.x, d.y, options));
+  ASSERT_OK_AND_ASSIGN(std::vector<double> p, prevalence->Predict(d.x));
+  EXPECT_DOUBLE_EQ(p[0], positive_weight / total);
+  auto negative = Make("always_negative", Task::kClassification);
+  ASSERT_OK(negative->Fit(d.x, d.y, FitOptions()));
+  ASSERT_OK_AND_ASSIGN(std::vector<double> zeros, negative->Predict(d.x));
+  EXPECT_EQ(zeros, std::vector<double>(d.y.size(), 0.0));
+  // Unknown group column: named in the error.
+  EXPECT_THAT(Make("group_median", Task::kRegression, {{"group_feature", "ward"}})
+                  ->Fit(d.x, d.y, FitOptions()),
+              StatusIs(StatusCode::kInvalidArgument,
+                       HasSubstr("'group_feature' = 'ward' matches no feature name")));
+}
+
+TEST(ModelTypes, SimplicityRanksBreakTies) {
+  EXPECT_LT(ModelSimplicityRank("mean"), ModelSimplicityRank("ridge"));
+  EXPECT_LT(ModelSimplicityRank("ridge"), ModelSimplicityRank("svr"));
+  EXPECT_LT(ModelSimplicityRank("random_forest"), ModelSimplicityRank("gradient_boosting"));
+}
+
 TEST(ModelTypes, ListsTypesPerTask) {
   EXPECT_THAT(ModelTypes(Task::kRegression),
               ::testing::UnorderedElementsAre("gradient_boosting", "random_forest", "ridge", "svr",

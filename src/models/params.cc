@@ -159,9 +159,11 @@ Status ParamReader::Finish() {
         best = k;
       }
     }
-    return InvalidArgumentError(model_type_ + ": unknown parameter '" + key + "'" +
-                                (best.empty() ? "" : " (did you mean '" + best + "'?)") +
-                                "; known parameters: " + known_list);
+    std::string message = model_type_ + ": unknown parameter '" + key + "'";
+    if (!best.empty()) message += " (did you mean '" + best + "'?)";
+    message += "; known parameters: ";
+    message += known_list;
+    return InvalidArgumentError(message);
   }
   return OkStatus();
 }
