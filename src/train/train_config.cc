@@ -66,7 +66,7 @@ StatusOr<YAML::Node> Section(const features::RunConfig& run, const std::string& 
 }
 
 Status ParseSplit(const YamlContext& ctx, const YAML::Node& node, TrainConfig* out) {
-  if (!node) return OkStatus();
+  if (!node || node.IsNull()) return OkStatus();
   RETURN_IF_ERROR(CheckMap(ctx, node, "split",
                            {"kind", "test_fraction", "valid_fraction", "calibration_fraction",
                             "allow_shared_patients", "seed"}));
@@ -127,6 +127,7 @@ StatusOr<CandidateSpec> ParseCandidate(const YamlContext& ctx, const YAML::Node&
 
 Status ParseModels(const YamlContext& ctx, const YAML::Node& node, TrainConfig* out) {
   const bool regression = out->task == models::Task::kRegression;
+  const bool has = node && !node.IsNull();
   out->primary_metric = regression ? "mae" : "pr_auc";
   const std::vector<std::string> default_lineup =
       regression ? std::vector<std::string>{"gradient_boosting", "random_forest", "ridge", "svr"}
@@ -134,12 +135,12 @@ Status ParseModels(const YamlContext& ctx, const YAML::Node& node, TrainConfig* 
   const std::vector<std::string> default_baselines =
       regression ? std::vector<std::string>{"mean", "median"}
                  : std::vector<std::string>{"prevalence", "always_negative"};
-  if (node) {
+  if (has) {
     RETURN_IF_ERROR(CheckMap(ctx, node, "models",
                              {"candidates", "baselines", "primary_metric", "threads", "seed",
                               "calibration", "threshold", "class_weight", "intervals", "search"}));
   }
-  const YAML::Node candidates = node ? node["candidates"] : YAML::Node();
+  const YAML::Node candidates = has ? node["candidates"] : YAML::Node(YAML::NodeType::Undefined);
   if (candidates) {
     if (!candidates.IsSequence() || candidates.size() == 0) {
       return KeyError(ctx, candidates, "models.candidates", "expected a non-empty list of models");
@@ -154,7 +155,7 @@ Status ParseModels(const YamlContext& ctx, const YAML::Node& node, TrainConfig* 
     for (const std::string& t : default_lineup)
       out->candidates.push_back({t, t, nlohmann::json::object()});
   }
-  const YAML::Node baselines = node ? node["baselines"] : YAML::Node();
+  const YAML::Node baselines = has ? node["baselines"] : YAML::Node(YAML::NodeType::Undefined);
   if (baselines) {
     if (!baselines.IsSequence())
       return KeyError(ctx, baselines, "models.baselines", "expected a list");
@@ -177,7 +178,7 @@ Status ParseModels(const YamlContext& ctx, const YAML::Node& node, TrainConfig* 
       }
     }
   }
-  if (!node) return OkStatus();
+  if (!has) return OkStatus();
   if (node["primary_metric"]) {
     ASSIGN_OR_RETURN(out->primary_metric,
                      ReadString(ctx, node["primary_metric"], "models.primary_metric"));
@@ -305,7 +306,7 @@ Status ParseModels(const YamlContext& ctx, const YAML::Node& node, TrainConfig* 
 
 Status ParseEvaluation(const YamlContext& ctx, const YAML::Node& node,
                        const features::RunConfig& run, TrainConfig* out) {
-  if (!node) return OkStatus();
+  if (!node || node.IsNull()) return OkStatus();
   RETURN_IF_ERROR(CheckMap(ctx, node, "evaluation", {"subgroups", "bootstrap"}));
   if (node["subgroups"]) {
     ASSIGN_OR_RETURN(out->subgroups,
