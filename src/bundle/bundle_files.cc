@@ -92,6 +92,21 @@ Status BundleWriter::AddFile(const std::string& name, std::string_view contents)
   return OkStatus();
 }
 
+Status BundleWriter::AddFileFrom(const std::string& name,
+                                 const std::function<Status(const std::string& path)>& write) {
+  if (finished_) return FailedPreconditionError("bundle: already finished");
+  if (!IsPlainName(name) || name == kManifestFile) {
+    return InvalidArgumentError("bundle: invalid file name '" + name + "'");
+  }
+  if (files_.count(name) > 0) return AlreadyExistsError("bundle: file '" + name + "' added twice");
+  const std::string path = temp_dir_ + "/" + name;
+  RETURN_IF_ERROR(write(path));
+  ASSIGN_OR_RETURN(std::string sha, Sha256File(path));
+  ASSIGN_OR_RETURN(uint64_t bytes, env_->FileSize(path));
+  files_[name] = {sha, bytes};
+  return OkStatus();
+}
+
 Status BundleWriter::AddJson(const std::string& name, const nlohmann::json& value) {
   return AddFile(name, value.dump(1));
 }

@@ -5,6 +5,7 @@
 // decided by the trainer.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -32,6 +33,10 @@ class BundleWriter {
   // Adds a file (a plain name such as "model.json"; no directories).
   Status AddFile(const std::string& name, std::string_view contents);
   Status AddJson(const std::string& name, const nlohmann::json& value);
+  // Adds a file that `write` creates at the path it is given (e.g. a CSV written by the data
+  // layer); its checksum is taken afterwards.
+  Status AddFileFrom(const std::string& name,
+                     const std::function<Status(const std::string& path)>& write);
   // Writes manifest.json with `metadata` under "metadata" and moves the bundle into place.
   Status Finish(const nlohmann::json& metadata);
 

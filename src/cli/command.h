@@ -16,6 +16,8 @@ void AddImportCommand(CLI::App& app, CommandAction* action);
 void AddSummaryCommand(CLI::App& app, CommandAction* action);
 void AddAuditCommand(CLI::App& app, CommandAction* action);
 void AddFeaturesCommand(CLI::App& app, CommandAction* action);
+void AddTrainCommand(CLI::App& app, CommandAction* action);
+void AddPredictCommand(CLI::App& app, CommandAction* action);
 void AddRunsCommand(CLI::App& app, CommandAction* action);
 void AddModelsCommand(CLI::App& app, CommandAction* action);
 

@@ -5,11 +5,15 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <cstdlib>
 
 #include "src/cli/command.h"
 #include "src/core/version.h"
 
 int main(int argc, char** argv) {
+  // OpenMP threads (XGBoost) must not spin while waiting: on a busy 2-core machine spinning made
+  // training 15x slower (docs/measured-facts.md). Users may still override it.
+  setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
   spdlog::set_default_logger(spdlog::stderr_color_mt("staycast"));
   spdlog::set_pattern("%^[%l]%$ %v");
 
@@ -27,6 +31,8 @@ int main(int argc, char** argv) {
   staycast::cli::AddSummaryCommand(app, &action);
   staycast::cli::AddAuditCommand(app, &action);
   staycast::cli::AddFeaturesCommand(app, &action);
+  staycast::cli::AddTrainCommand(app, &action);
+  staycast::cli::AddPredictCommand(app, &action);
   staycast::cli::AddRunsCommand(app, &action);
   staycast::cli::AddModelsCommand(app, &action);
 

@@ -142,15 +142,24 @@ StatusOr<Calibrator> Calibrator::FitIsotonic(const std::vector<double>& scores,
   return c;
 }
 
+namespace {
+constexpr double kIsotonicMargin = 0.01;
+constexpr double kIsotonicFloor = 1e-3;
+}  // namespace
+
 double Calibrator::Apply(double score) const {
   if (std::isnan(score)) return score;
   if (method_ == CalibrationMethod::kPlatt) return Sigmoid(a_ * Logit(score) + b_);
-  if (score <= x_.front()) return y_.front();
-  if (score >= x_.back()) return y_.back();
+  // A probability of exactly 0 or 1 is never warranted by a finite calibration slice.
+  const auto clip = [](double p) {
+    return std::clamp(p, kIsotonicFloor, 1.0 - kIsotonicFloor);
+  };
+  if (score <= x_.front()) return clip(y_.front());
+  if (score >= x_.back()) return clip(y_.back());
   const size_t hi = std::upper_bound(x_.begin(), x_.end(), score) - x_.begin();
   const size_t lo = hi - 1;
   const double t = (score - x_[lo]) / (x_[hi] - x_[lo]);
-  return y_[lo] + t * (y_[hi] - y_[lo]);
+  return clip(y_[lo] + t * (y_[hi] - y_[lo]));
 }
 
 std::vector<double> Calibrator::Apply(const std::vector<double>& scores) const {
@@ -256,7 +265,9 @@ StatusOr<CalibrationChoice> ChooseCalibrator(const std::vector<double>& scores,
   choice.brier_uncalibrated = BrierScore(labels, scores);
   choice.brier_isotonic = BrierScore(labels, oof_isotonic);
   choice.brier_platt = BrierScore(labels, oof_platt);
-  if (choice.brier_isotonic < choice.brier_platt) {
+  // Isotonic is a step function that can reach exactly 0 or 1 and is noisier; it must beat the
+  // smoother Platt map by a clear margin (1% of Brier) to be chosen.
+  if (choice.brier_isotonic < choice.brier_platt * (1.0 - kIsotonicMargin)) {
     ASSIGN_OR_RETURN(choice.calibrator, Calibrator::FitIsotonic(scores, labels));
   } else {
     ASSIGN_OR_RETURN(choice.calibrator, Calibrator::FitPlatt(scores, labels));

@@ -1,0 +1,78 @@
+// Predictor: the ONE scoring path. Loads a verified bundle (fitted pipeline, model, calibrator or
+// conformal intervals, input schema) and scores tables: batch `predict`, `evaluate` and the HTTP
+// server all call it, so a row gets the same answer everywhere. Thread-safe for concurrent Predict
+// calls once loaded.
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "src/core/status.h"
+#include "src/data/io.h"
+#include "src/data/table.h"
+#include "src/features/pipeline.h"
+#include "src/models/calibration.h"
+#include "src/models/conformal.h"
+#include "src/models/model.h"
+
+namespace staycast::bundle {
+
+struct Predictions {
+  // Regression: the predicted value (days) and its interval. Classification: the calibrated
+  // probability, and the decision (1/0) at the bundle's threshold.
+  std::vector<double> value;
+  std::vector<double> lower, upper;
+  std::vector<int> decision;
+  // Per row: what the Predictor had to assume ("age missing: imputed", "unknown department 'X'",
+  // "age 130 outside training range [18, 101]"). Never contains other patients' data.
+  std::vector<std::vector<std::string>> warnings;
+  // Table-level repairs (absent columns, unknown-category counts).
+  features::TransformReport report;
+};
+
+class Predictor {
+ public:
+  // Opens and verifies a bundle directory or .tar.
+  static StatusOr<std::unique_ptr<Predictor>> Load(const std::string& path);
+
+  models::Task task() const { return task_; }
+  // Reading options that give input tables the types the model was trained on.
+  data::ReadOptions read_options() const { return pipeline_->config().MakeReadOptions(); }
+  const features::RunConfig& config() const { return pipeline_->config(); }
+  const nlohmann::json& metadata() const { return metadata_; }
+  const nlohmann::json& input_schema() const { return schema_; }
+  double threshold() const { return threshold_; }
+  double coverage() const;
+  const models::Model& model() const { return *model_; }
+  const features::FeaturePipeline& pipeline() const { return *pipeline_; }
+
+  // Scores every row of `input`. History features for a row use the other rows of `input` (and of
+  // `history`, when given) of the same patient known strictly before the row's prediction time.
+  StatusOr<Predictions> Predict(const data::Table& input,
+                                const data::Table* history = nullptr) const;
+
+  // The feature matrix the model sees for `input` (same history rule), as rows x features.
+  StatusOr<models::Matrix> Features(const data::Table& input, const data::Table* history,
+                                    features::TransformReport* report) const;
+
+ private:
+  Predictor() = default;
+  std::vector<std::vector<std::string>> RowWarnings(const data::Table& input) const;
+
+  models::Task task_ = models::Task::kRegression;
+  std::optional<features::FeaturePipeline> pipeline_;
+  std::unique_ptr<models::Model> model_;
+  std::optional<models::Calibrator> calibrator_;
+  std::optional<models::ConformalIntervals> intervals_;
+  nlohmann::json metadata_;
+  nlohmann::json schema_;
+  double threshold_ = 0.5;
+};
+
+// Converts the pipeline's column-major doubles into the models' row-major float matrix.
+models::Matrix ToModelMatrix(const features::FeatureMatrix& features);
+
+}  // namespace staycast::bundle

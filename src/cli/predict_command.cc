@@ -1,0 +1,101 @@
+// `staycast predict BUNDLE INPUT --out FILE`: batch scoring through the bundle's Predictor.
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <map>
+#include <memory>
+
+#include "src/bundle/predictor.h"
+#include "src/cli/command.h"
+#include "src/data/io.h"
+
+namespace staycast::cli {
+namespace {
+
+struct PredictOptions {
+  std::string bundle;
+  std::string input;
+  std::string history;
+  std::string query;
+  std::string out;
+};
+
+StatusOr<data::Table> PredictionTable(const bundle::Predictor& predictor, const data::Table& input,
+                                      const bundle::Predictions& p) {
+  data::Table out;
+  const features::RunConfig& config = predictor.config();
+  for (const std::string& name : {config.IdColumn(), config.EntityColumn()}) {
+    const data::Column* c = name.empty() ? nullptr : input.FindColumn(name);
+    if (c != nullptr && out.FindColumn(name) == nullptr) RETURN_IF_ERROR(out.AddColumn(*c));
+  }
+  const auto add = [&](const std::string& name, const auto& values) -> Status {
+    if (values.empty()) return OkStatus();
+    data::Column col(name, data::ColumnType::kNumeric);
+    for (auto v : values) col.AppendNumeric(static_cast<double>(v));
+    return out.AddColumn(std::move(col));
+  };
+  if (predictor.task() == models::Task::kClassification) {
+    RETURN_IF_ERROR(add("probability", p.value));
+    RETURN_IF_ERROR(add("decision", p.decision));
+  } else {
+    RETURN_IF_ERROR(add("prediction", p.value));
+    RETURN_IF_ERROR(add("lower", p.lower));
+    RETURN_IF_ERROR(add("upper", p.upper));
+  }
+  data::Column warnings("warnings", data::ColumnType::kCategorical);
+  for (const auto& row : p.warnings) {
+    std::string text;
+    for (const std::string& w : row) text += (text.empty() ? "" : "; ") + w;
+    if (text.empty()) {
+      warnings.AppendMissing();
+    } else {
+      warnings.AppendCategory(text);
+    }
+  }
+  RETURN_IF_ERROR(out.AddColumn(std::move(warnings)));
+  return out;
+}
+
+Status RunPredict(const PredictOptions& opts) {
+  ASSIGN_OR_RETURN(std::unique_ptr<bundle::Predictor> predictor,
+                   bundle::Predictor::Load(opts.bundle));
+  data::ReadOptions read = predictor->read_options();
+  read.query = opts.query;
+  ASSIGN_OR_RETURN(data::Table input, data::ReadTable(opts.input, read));
+  data::Table history;
+  if (!opts.history.empty()) {
+    data::ReadOptions hread = predictor->read_options();
+    ASSIGN_OR_RETURN(history, data::ReadTable(opts.history, hread));
+  }
+  ASSIGN_OR_RETURN(bundle::Predictions p,
+                   predictor->Predict(input, opts.history.empty() ? nullptr : &history));
+  ASSIGN_OR_RETURN(data::Table out, PredictionTable(*predictor, input, p));
+  RETURN_IF_ERROR(data::WriteTable(out, opts.out));
+  size_t warned = 0;
+  for (const auto& w : p.warnings) warned += w.empty() ? 0 : 1;
+  std::printf("predicted %zu rows with %s (%s) -> %s; %zu rows with warnings\n", input.num_rows(),
+              predictor->metadata().value("chosen", std::string("model")).c_str(),
+              models::TaskName(predictor->task()), opts.out.c_str(), warned);
+  if (!p.report.empty()) std::printf("%s", p.report.ToString().c_str());
+  return OkStatus();
+}
+
+}  // namespace
+
+void AddPredictCommand(CLI::App& app, CommandAction* action) {
+  auto opts = std::make_shared<PredictOptions>();
+  CLI::App* sub = app.add_subcommand(
+      "predict", "Score a table with a bundle (the same Predictor as evaluate and serve)");
+  sub->add_option("bundle", opts->bundle, "Bundle directory or .tar")->required();
+  sub->add_option("input", opts->input,
+                  "Rows to score: CSV path, sqlite:FILE?table=T or postgresql://...?table=T")
+      ->required();
+  sub->add_option("--out", opts->out, "Where to write the predictions (CSV or SQL location)")
+      ->required();
+  sub->add_option("--history", opts->history,
+                  "Earlier admissions of the same patients, for history features");
+  sub->add_option("--query", opts->query, "SQL query selecting the rows to score");
+  sub->callback([opts, action] { *action = [opts] { return RunPredict(*opts); }; });
+}
+
+}  // namespace staycast::cli

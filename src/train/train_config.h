@@ -1,0 +1,67 @@
+// The training sections of a run config: `split:` and `models:` (candidates, baselines, primary
+// metric, calibration, intervals, threshold rule, search). Parsed from the YAML that the feature
+// config keeps aside for them; errors name the key path.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "src/core/status.h"
+#include "src/eval/split.h"
+#include "src/features/config.h"
+#include "src/models/model.h"
+
+namespace staycast::train {
+
+struct CandidateSpec {
+  std::string name;  // unique label in the comparison table (defaults to the type)
+  std::string type;  // a models::CreateModel type
+  nlohmann::json params = nlohmann::json::object();
+};
+
+struct SearchSpec {
+  bool enabled = false;
+  std::string method = "random";  // random | grid
+  int trials = 10;
+  int folds = 3;
+  double budget_seconds = 0;  // 0 = no time budget
+  // Per candidate name: parameter -> list of values to try.
+  std::map<std::string, std::map<std::string, std::vector<nlohmann::json>>> space;
+};
+
+struct TrainConfig {
+  models::Task task = models::Task::kRegression;
+  eval::SplitConfig split;
+  std::vector<CandidateSpec> candidates;
+  std::vector<CandidateSpec> baselines;
+  std::string primary_metric;  // e.g. "mae" (regression), "pr_auc" (classification)
+  bool greater_is_better = false;
+  int threads = 1;
+  uint64_t seed = 42;
+  // Classification.
+  std::string calibration = "auto";       // auto | isotonic | platt | none
+  std::string threshold_rule = "max_f1";  // max_f1 | sensitivity | net_benefit
+  double threshold_target = 0.0;          // target sensitivity, or the net-benefit threshold
+  std::string class_weight = "none";      // none | balanced
+  // Regression.
+  double interval_coverage = 0.9;
+  std::string interval_scale_model = "gradient_boosting";
+  double interval_lower_bound = 0.0;
+  SearchSpec search;
+  // Subgroup columns for evaluation.
+  std::vector<std::string> subgroups;
+  int bootstrap_replicates = 200;
+};
+
+// Metric names usable as primary metric for a task, and whether larger is better.
+std::vector<std::string> PrimaryMetrics(models::Task task);
+StatusOr<bool> GreaterIsBetter(const std::string& metric);
+
+// Builds the training config from a parsed run config (its target, entity, prediction time and the
+// reserved `split`, `models` and `evaluation` sections). Defaults: a temporal split on the
+// prediction time grouped by the entity, the seed's line-up and the task's baselines.
+StatusOr<TrainConfig> ParseTrainConfig(const features::RunConfig& run);
+
+}  // namespace staycast::train
