@@ -7,9 +7,9 @@
 #include <cmath>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "src/core/status.h"
@@ -48,6 +48,8 @@ class Column {
 
   // Returns the code of a category, adding it to the dictionary when new.
   int32_t InternCategory(std::string_view value);
+  // Makes room for n categories (readers that know how many there will be).
+  void ReserveCategories(size_t n);
   // The code of an existing category, if any.
   std::optional<int32_t> FindCategory(std::string_view value) const;
   // The category string of a row ("" when missing). Categorical only.
@@ -57,6 +59,9 @@ class Column {
   void AppendMissing();
   void AppendNumeric(double v) { numeric_.push_back(v); }
   void AppendCategory(std::string_view v) { codes_.push_back(InternCategory(v)); }
+  // Appends many categories in order; faster than one at a time when the dictionary is large (the
+  // lookups are prefetched in batches).
+  void AppendCategories(std::span<const std::string_view> values);
   void AppendTimestamp(Timestamp t) { timestamps_.push_back(t); }
   void AppendList(std::vector<std::string> v) { lists_.push_back(std::move(v)); }
   // Appends row `row` of `other`, which must have the same type.
@@ -75,7 +80,15 @@ class Column {
   std::vector<double> numeric_;
   std::vector<int32_t> codes_;
   std::vector<std::string> dictionary_;
-  std::unordered_map<std::string, int32_t> index_;
+  // Category -> code: open addressing over dictionary_ (no allocation per category), at most half
+  // full. A slot holds the low 32 bits of the category's hash and its code (-1: empty).
+  struct IndexSlot {
+    uint32_t hash = 0;
+    int32_t code = -1;
+  };
+  void GrowIndex(size_t min_slots);
+  int32_t InternHashed(std::string_view value, uint32_t hash);
+  std::vector<IndexSlot> index_;
   std::vector<Timestamp> timestamps_;
   std::vector<std::vector<std::string>> lists_;
 };
