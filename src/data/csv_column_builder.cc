@@ -210,7 +210,19 @@ void ColumnBuilder::Reserve(size_t rows) {
   switch (state_) {
     case State::kNumeric: numeric_.reserve(rows); break;
     case State::kTimestamp: timestamps_.reserve(rows); break;
-    case State::kCategorical: categorical_.Reserve(rows); break;
+    case State::kCategorical: {
+      categorical_.Reserve(rows);
+      // A column of mostly distinct values (ids) will need a dictionary of about its row count:
+      // sizing it now saves rebuilding the index at every doubling.
+      FlushCategories();
+      const size_t seen = categorical_.size();
+      const size_t distinct = categorical_.dictionary().size();
+      if (seen > 0 && rows > seen && distinct * 2 > seen) {
+        categorical_.ReserveCategories(static_cast<size_t>(
+            static_cast<double>(rows) * static_cast<double>(distinct) / static_cast<double>(seen)));
+      }
+      break;
+    }
     case State::kStringList: lists_.reserve(rows); break;
     default: break;
   }

@@ -195,6 +195,7 @@ CsvTokenizer::Scan CsvTokenizer::ScanRecord() {
   pos_ = static_cast<size_t>(p - base);
   line_ = line;
   record_line_ = line;
+  bool any_escaped = false;
 
   for (;;) {
     const char* const field_start = p;
@@ -209,6 +210,7 @@ CsvTokenizer::Scan CsvTokenizer::ScanRecord() {
           if (p + 1 == end && !eof_) return Scan::kNeedMore;
           if (p + 1 < end && p[1] == '"') {
             escaped = true;
+            any_escaped = true;
             p += 2;
             continue;
           }
@@ -290,7 +292,7 @@ CsvTokenizer::Scan CsvTokenizer::ScanRecord() {
   record_start_ = pos_;
   pos_ = static_cast<size_t>(p - base);
   line_ = line;
-  Unescape();
+  if (any_escaped) Unescape();
   return Scan::kDone;
 }
 

@@ -1,11 +1,38 @@
 // Table and Column implementation.
 #include "src/data/table.h"
 
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <charconv>
+#include <cstdlib>
 #include <cstring>
+#include <new>
 
 namespace staycast::data {
+
+namespace internal {
+
+namespace {
+constexpr size_t kHugePageBytes = size_t{2} << 20;
+}  // namespace
+
+void* AllocateMaybeHuge(size_t bytes) {
+  void* p = nullptr;
+  if (bytes >= kHugePageBytes) {
+    const size_t rounded = (bytes + kHugePageBytes - 1) / kHugePageBytes * kHugePageBytes;
+    p = std::aligned_alloc(kHugePageBytes, rounded);
+    if (p != nullptr) ::madvise(p, rounded, MADV_HUGEPAGE);  // a hint; failure is harmless
+  } else {
+    p = std::malloc(bytes);
+  }
+  if (p == nullptr) throw std::bad_alloc();
+  return p;
+}
+
+void FreeMaybeHuge(void* p) { std::free(p); }
+
+}  // namespace internal
 
 const char* ColumnTypeName(ColumnType type) {
   switch (type) {
@@ -116,7 +143,7 @@ void Column::GrowIndex(size_t min_slots) {
   size_t size = std::max(index_.size(), kMinIndexSlots);
   while (size < min_slots) size *= 2;
   if (size == index_.size()) return;
-  std::vector<IndexSlot> old = std::move(index_);
+  auto old = std::move(index_);
   index_.assign(size, IndexSlot{});
   const size_t mask = size - 1;
   for (const IndexSlot& slot : old) {
