@@ -4,6 +4,7 @@
 
 #include <fast_float/fast_float.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -61,6 +62,7 @@ bool ParseCsvNumber(std::string_view text, double* out) {
 std::vector<std::string> SplitList(std::string_view text, char separator) {
   std::vector<std::string> items;
   if (text.empty()) return items;
+  items.reserve(static_cast<size_t>(std::count(text.begin(), text.end(), separator)) + 1);
   size_t start = 0;
   for (;;) {
     const size_t stop = text.find(separator, start);
