@@ -1,0 +1,166 @@
+// Logistic recalibration by Newton's method (two parameters, and the one-parameter
+// calibration-in-the-large), plus the calibration-bin rule shared with sklearn. The counted rows
+// are first packed into contiguous arrays so that each Newton pass is a tight loop.
+#include "src/eval/metrics_logistic.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "fmt/format.h"
+#include "src/eval/metrics_internal.h"
+
+namespace staycast::eval {
+namespace {
+
+using internal::CountOf;
+
+constexpr int kMaxIterations = 100;
+constexpr int kMaxHalvings = 40;
+// Newton converges quadratically: once a step is below kSmallStep the next one would be about
+// its square, far below the precision anyone reads, so the fit stops after applying it.
+constexpr double kSmallStep = 1e-7;
+// Steps larger than this are checked against the log-likelihood and halved if it drops.
+constexpr double kCheckedStep = 0.25;
+constexpr double kDivergedSlope = 1e6;
+
+// Counted rows only: logit, exp(-logit) = (1 - p) / p, outcome and count.
+struct Packed {
+  std::vector<double> x, odds_inv, y, w;
+};
+
+// Fills `p` (reusing its capacity across bootstrap replicates on the same thread).
+void Pack(std::span<const double> logits, std::span<const uint8_t> outcomes, RowCounts counts,
+          Packed& p) {
+  p.x.clear();
+  p.odds_inv.clear();
+  p.y.clear();
+  p.w.clear();
+  for (size_t i = 0; i < logits.size(); ++i) {
+    const double c = CountOf(counts, i);
+    if (c == 0) continue;
+    p.x.push_back(logits[i]);
+    p.odds_inv.push_back(std::exp(-logits[i]));
+    p.y.push_back(outcomes[i]);
+    p.w.push_back(c);
+  }
+}
+
+struct Derivatives {
+  double g0 = 0, g1 = 0, h00 = 0, h01 = 0, h11 = 0;
+};
+
+// Gradient and negated Hessian of the log-likelihood at (a, b).
+Derivatives Evaluate(const Packed& d, double a, double b) {
+  Derivatives s;
+  for (size_t i = 0; i < d.x.size(); ++i) {
+    const double mu = 1.0 / (1.0 + std::exp(-(a + b * d.x[i])));
+    const double r = d.w[i] * (d.y[i] - mu);
+    const double w = d.w[i] * mu * (1.0 - mu);
+    s.g0 += r;
+    s.g1 += r * d.x[i];
+    s.h00 += w;
+    s.h01 += w * d.x[i];
+    s.h11 += w * d.x[i] * d.x[i];
+  }
+  return s;
+}
+
+// Log-likelihood sum w * (y * eta - log(1 + exp(eta))), computed without overflow.
+double LogLikelihood(const Packed& d, double a, double b) {
+  double ll = 0;
+  for (size_t i = 0; i < d.x.size(); ++i) {
+    const double eta = a + b * d.x[i];
+    const double softplus = eta > 0 ? eta + std::log1p(std::exp(-eta)) : std::log1p(std::exp(eta));
+    ll += d.w[i] * (d.y[i] * eta - softplus);
+  }
+  return ll;
+}
+
+Status NotConverged(const char* what) {
+  return FailedPreconditionError(fmt::format(
+      "{} did not converge: the predicted probabilities may separate the outcomes perfectly "
+      "(infinite slope)",
+      what));
+}
+
+}  // namespace
+
+std::vector<double> ClippedLogits(std::span<const double> probabilities) {
+  std::vector<double> out(probabilities.size());
+  for (size_t i = 0; i < out.size(); ++i) {
+    const double p = std::clamp(probabilities[i], kLogitEpsilon, 1.0 - kLogitEpsilon);
+    out[i] = std::log(p / (1.0 - p));
+  }
+  return out;
+}
+
+int CalibrationBinOf(double p, int bins, double step) {
+  int b = std::clamp(static_cast<int>(p / step), 0, bins - 1);
+  while (b < bins - 1 && (b + 1) * step < p) ++b;
+  while (b > 0 && b * step >= p) --b;
+  return b;
+}
+
+StatusOr<LogisticCalibration> FitCalibrationFromLogits(std::span<const double> logits,
+                                                       std::span<const uint8_t> outcomes,
+                                                       RowCounts counts,
+                                                       const LogisticCalibration& start) {
+  thread_local Packed d;
+  Pack(logits, outcomes, counts, d);
+  if (d.x.empty()) return FailedPreconditionError("logistic calibration: no rows counted");
+  const auto [lo, hi] = std::minmax_element(d.x.begin(), d.x.end());
+  if (!(*lo < *hi)) {
+    return FailedPreconditionError(
+        "logistic calibration is undefined: all predicted probabilities are equal");
+  }
+  LogisticCalibration fit;
+  // Two parameters: Newton; a large step is halved while it lowers the log-likelihood.
+  double a = start.intercept, b = start.slope;
+  bool converged = false;
+  for (int it = 1; it <= kMaxIterations && !converged; ++it) {
+    fit.iterations = it;
+    const Derivatives s = Evaluate(d, a, b);
+    const double det = s.h00 * s.h11 - s.h01 * s.h01;
+    if (!(det > 0) || !std::isfinite(det)) return NotConverged("logistic calibration");
+    double d0 = (s.h11 * s.g0 - s.h01 * s.g1) / det;
+    double d1 = (s.h00 * s.g1 - s.h01 * s.g0) / det;
+    if (std::max(std::fabs(d0), std::fabs(d1)) > kCheckedStep) {
+      const double ll = LogLikelihood(d, a, b);
+      for (int h = 0; h < kMaxHalvings && LogLikelihood(d, a + d0, b + d1) < ll; ++h) {
+        d0 *= 0.5;
+        d1 *= 0.5;
+      }
+    }
+    a += d0;
+    b += d1;
+    converged = std::fabs(d0) + std::fabs(d1) < kSmallStep * (1.0 + std::fabs(a) + std::fabs(b));
+    if (std::fabs(b) > kDivergedSlope || !std::isfinite(a)) break;
+  }
+  if (!converged) return NotConverged("logistic calibration");
+  fit.intercept = a;
+  fit.slope = b;
+
+  // Calibration-in-the-large: intercept only, logit(p) as an offset (concave in one variable).
+  // exp(-(c + x)) = exp(-c) * exp(-x), so a pass needs no exponential per row.
+  double c = start.intercept_in_the_large;
+  converged = false;
+  for (int it = 0; it < kMaxIterations && !converged; ++it) {
+    double g = 0, h = 0;
+    const double scale = std::exp(-c);
+    for (size_t i = 0; i < d.x.size(); ++i) {
+      const double mu = 1.0 / (1.0 + scale * d.odds_inv[i]);
+      g += d.w[i] * (d.y[i] - mu);
+      h += d.w[i] * mu * (1.0 - mu);
+    }
+    if (!(h > 0)) return NotConverged("calibration-in-the-large");
+    const double step = std::clamp(g / h, -5.0, 5.0);
+    c += step;
+    converged = std::fabs(step) < kSmallStep * (1.0 + std::fabs(c));
+  }
+  if (!converged) return NotConverged("calibration-in-the-large");
+  fit.intercept_in_the_large = c;
+  return fit;
+}
+
+}  // namespace staycast::eval
