@@ -21,14 +21,21 @@ import time
 import pandas as pd
 
 
-def generate(build, rows, seed, path):
-    """Writes an admissions CSV of `rows` rows to `path`, preferring `staycast generate`."""
+def generator(build):
+    """`staycast generate` when the binary has it, else the benchmark's own generator."""
     staycast = os.path.join(build, "staycast")
-    probe = None
     if os.path.exists(staycast):
         probe = subprocess.run([staycast, "generate", "--help"], capture_output=True, text=True)
-    if probe is not None and probe.returncode == 0 and "--rows" in probe.stdout:
-        cmd = [staycast, "generate", "--rows", str(rows), "--seed", str(seed), "--out", path]
+        if probe.returncode == 0 and "--rows" in probe.stdout:
+            return "staycast"
+    return "csv_ingest"
+
+
+def generate(build, gen, rows, seed, path):
+    """Writes an admissions CSV of `rows` rows to `path`."""
+    if gen == "staycast":
+        cmd = [os.path.join(build, "staycast"), "generate", "--rows", str(rows), "--seed",
+               str(seed), "--out", path]
     else:
         cmd = [os.path.join(build, "bench", "csv_ingest"), "generate", str(rows), str(seed), path]
     print("generating:", " ".join(cmd), flush=True)
@@ -70,10 +77,11 @@ def main():
     ]
     print(f"pandas {pd.__version__}, python {sys.version.split()[0]}, {args.rounds} rounds, "
           "medians; MB/s = file bytes / wall seconds")
+    gen = generator(args.build)
     for rows in args.rows:
-        path = os.path.join(args.dir, f"admissions_{rows}_seed{args.seed}.csv")
+        path = os.path.join(args.dir, f"admissions_{rows}_seed{args.seed}_{gen}.csv")
         if not os.path.exists(path):
-            generate(args.build, rows, args.seed, path)
+            generate(args.build, gen, rows, args.seed, path)
         size_mb = os.path.getsize(path) / 1e6
         with open(path, "rb") as f:  # warm the page cache for both readers
             while f.read(1 << 24):

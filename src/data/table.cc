@@ -129,10 +129,15 @@ void Column::AppendCategories(std::span<const std::string_view> values) {
       hashes[i] = HashCategory(values[start + i]);
       __builtin_prefetch(&index_[hashes[i] & mask]);
     }
+    int32_t candidates[kBatch];
     for (size_t i = 0; i < n; ++i) {
       const IndexSlot& slot = index_[hashes[i] & mask];
-      if (slot.code >= 0 && slot.hash == hashes[i]) {
-        __builtin_prefetch(&dictionary_[static_cast<size_t>(slot.code)]);
+      candidates[i] = slot.code >= 0 && slot.hash == hashes[i] ? slot.code : -1;
+      if (candidates[i] >= 0) __builtin_prefetch(&dictionary_[static_cast<size_t>(candidates[i])]);
+    }
+    for (size_t i = 0; i < n; ++i) {  // strings too long to be stored inline live elsewhere
+      if (candidates[i] >= 0) {
+        __builtin_prefetch(dictionary_[static_cast<size_t>(candidates[i])].data());
       }
     }
     for (size_t i = 0; i < n; ++i) codes_.push_back(InternHashed(values[start + i], hashes[i]));
