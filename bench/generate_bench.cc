@@ -29,6 +29,7 @@ void BM_GenerateChunks(benchmark::State& state) {
   state.SetItemsProcessed(rows);
 }
 BENCHMARK(BM_GenerateChunks)
+    ->Args({200000, 2048})  // the default chunk size
     ->Args({200000, 8192})
     ->Args({200000, 65536})
     ->Unit(benchmark::kMillisecond);

@@ -14,5 +14,7 @@ using CommandAction = std::function<Status()>;
 void AddGenerateCommand(CLI::App& app, CommandAction* action);
 void AddImportCommand(CLI::App& app, CommandAction* action);
 void AddSummaryCommand(CLI::App& app, CommandAction* action);
+void AddAuditCommand(CLI::App& app, CommandAction* action);
+void AddFeaturesCommand(CLI::App& app, CommandAction* action);
 
 }  // namespace staycast::cli

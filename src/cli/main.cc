@@ -25,6 +25,8 @@ int main(int argc, char** argv) {
   staycast::cli::AddGenerateCommand(app, &action);
   staycast::cli::AddImportCommand(app, &action);
   staycast::cli::AddSummaryCommand(app, &action);
+  staycast::cli::AddAuditCommand(app, &action);
+  staycast::cli::AddFeaturesCommand(app, &action);
 
   try {
     app.parse(argc, argv);

@@ -77,6 +77,9 @@ data::Table NewChunk(const data::Schema& schema, const Columns& c, size_t rows) 
   return t;
 }
 
+// A date, with the time of day only when it is not midnight.
+std::string FormatWhen(Timestamp t) { return FormatTimestamp(t, t % kSecondsPerDay == 0); }
+
 }  // namespace
 
 Timestamp WindowEnd(Timestamp start, int years) {
@@ -99,22 +102,22 @@ Status ValidateGeneratorOptions(const GeneratorOptions& o) {
   if (o.drift_start != kMissingTime) {
     const Timestamp end = WindowEnd(o.start, o.years);
     if (o.drift_start <= o.start || o.drift_start >= end) {
-      return InvalidArgumentError("--drift-start " + FormatTimestamp(o.drift_start) +
+      return InvalidArgumentError("--drift-start " + FormatWhen(o.drift_start) +
                                   " must lie strictly inside the generated period " +
-                                  FormatTimestamp(o.start) + " .. " + FormatTimestamp(end));
+                                  FormatWhen(o.start) + " .. " + FormatWhen(end));
     }
   }
   return OkStatus();
 }
 
-Generator::Generator(const GeneratorOptions& options)
+Generator::Generator(Token /*token*/, const GeneratorOptions& options)
     : options_(options),
       window_{options.start, WindowEnd(options.start, options.years), options.drift_start},
       simulator_(window_, options.seed) {}
 
 StatusOr<std::unique_ptr<Generator>> Generator::Create(const GeneratorOptions& options) {
   RETURN_IF_ERROR(ValidateGeneratorOptions(options));
-  return std::unique_ptr<Generator>(new Generator(options));  // NOLINT: private constructor
+  return std::make_unique<Generator>(Token{}, options);
 }
 
 void Generator::LoadNextPatient() {
@@ -187,10 +190,18 @@ bool Generator::Next(data::Table* chunk) {
 
 StatusOr<data::Table> GenerateTable(const GeneratorOptions& options) {
   ASSIGN_OR_RETURN(std::unique_ptr<Generator> generator, Generator::Create(options));
-  data::Table all = data::Table::FromSchema(data::admissions::AdmissionsSchema());
+  data::Table all;
   data::Table chunk;
-  while (generator->Next(&chunk)) RETURN_IF_ERROR(all.Append(chunk));
-  return all;
+  bool first = true;
+  while (generator->Next(&chunk)) {
+    if (first) {
+      all = std::move(chunk);
+      first = false;
+    } else {
+      RETURN_IF_ERROR(all.Append(chunk));
+    }
+  }
+  return first ? data::Table::FromSchema(data::admissions::AdmissionsSchema()) : std::move(all);
 }
 
 }  // namespace staycast::synth

@@ -22,8 +22,9 @@ struct GeneratorOptions {
   int years = 5;
   // Admissions from this time on follow the drifted process; kMissingTime = no drift.
   Timestamp drift_start = kMissingTime;
-  // Rows per chunk returned by Generator::Next (does not change the data).
-  size_t chunk_rows = 8192;
+  // Rows per chunk returned by Generator::Next (does not change the data). Small chunks keep the
+  // per-chunk dictionaries (admission ids) in cache: 2048 rows ran ~1.5x faster than 65536.
+  size_t chunk_rows = 2048;
 };
 
 // Checks the options; errors name the option and what was expected.
@@ -45,8 +46,15 @@ struct GeneratorStats {
 // random stream derived from (seed, patient number), and the last patient's history is cut when
 // `rows` is reached. Not thread-safe.
 class Generator {
+  struct Token {
+    explicit Token() = default;
+  };
+
  public:
+  // Validates the options (ValidateGeneratorOptions) and returns a generator at the first row.
   static StatusOr<std::unique_ptr<Generator>> Create(const GeneratorOptions& options);
+  // Use Create(); the token keeps unvalidated construction private.
+  Generator(Token token, const GeneratorOptions& options);
 
   // Replaces *chunk with the next rows (at most chunk_rows, admissions schema). Returns false,
   // leaving *chunk empty, once all rows have been produced.
@@ -56,7 +64,6 @@ class Generator {
   const Window& window() const { return window_; }
 
  private:
-  explicit Generator(const GeneratorOptions& options);
   // Simulates patients until one has admissions in the window; cuts it to the rows left.
   void LoadNextPatient();
 

@@ -29,6 +29,7 @@ inline const data::Table& CachedTable(int64_t rows, uint64_t seed, Timestamp dri
   options.rows = rows;
   options.seed = seed;
   options.drift_start = drift_start;
+  options.chunk_rows = static_cast<size_t>(rows);  // one chunk: no appending
   StatusOr<data::Table> table = GenerateTable(options);
   EXPECT_TRUE(table.ok()) << table.status().ToString();
   cache.push_back(std::make_unique<Entry>(

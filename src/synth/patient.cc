@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "src/synth/model.h"
 
@@ -146,7 +147,7 @@ void PatientSimulator::Simulate(uint64_t index, std::vector<Admission>* out) {
         std::min(0.95, spec.lifetime_share * std::exp(kChronicFrailty * p.frailty));
     const bool ever = rng.Bernoulli(share);
     const double onset = rng.Normal(spec.onset_mean, spec.onset_sd);
-    p.onset[c] = ever ? std::max(onset, kAgeMin) : INFINITY;
+    p.onset[c] = ever ? std::max(onset, kAgeMin) : std::numeric_limits<double>::infinity();
   }
   p.insurance_under_65 = rng.Pick(kInsuranceUnder65.data(), 4, Sum(kInsuranceUnder65.data(), 4));
   p.medicare_at_65 = rng.Bernoulli(kMedicareAt65);

@@ -59,7 +59,8 @@ TEST(GenerateTest, BadOptionsAreOneClearLineAndWriteNothing) {
       {{"--rows", "0"}, "--rows must be a positive number"},
       {{"--rows", "10", "--years", "0"}, "--years must be between 1 and"},
       {{"--rows", "10", "--start", "2019-02-30x"}, "--start '2019-02-30x': expected a date"},
-      {{"--rows", "10", "--drift-start", "2030-01-01"}, "must lie strictly inside"},
+      {{"--rows", "10", "--drift-start", "2030-01-01"},
+       "--drift-start 2030-01-01 must lie strictly inside the generated period"},
   };
   for (const Case& c : cases) {
     std::vector<std::string> args = {"generate", "--out", out};

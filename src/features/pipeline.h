@@ -1,0 +1,62 @@
+// FeaturePipeline: the fitted feature state of a run. Fit on training rows; Transform a table or
+// TransformRow one record with its entity's history, with identical results; save and load as
+// versioned JSON. The output schema is part of the state, so feature columns are tracked by
+// construction. Const methods are thread-safe.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "src/core/env.h"
+#include "src/core/status.h"
+#include "src/data/table.h"
+#include "src/features/config.h"
+#include "src/features/feature_matrix.h"
+#include "src/features/transforms.h"
+
+namespace staycast::features {
+
+inline constexpr int kPipelineFormatVersion = 1;
+
+class FeaturePipeline {
+ public:
+  // Builds the transforms of a validated config; nothing is fitted yet.
+  static StatusOr<FeaturePipeline> Create(RunConfig config);
+
+  // Learns every transform's state from `train` only. Every column a feature reads must be present.
+  Status Fit(const data::Table& train);
+  bool fitted() const { return fitted_; }
+
+  // The feature matrix of `table`. Declared columns absent from `table` are imputed as missing and
+  // listed in the report; unknown categories go to the unknown bucket and are counted.
+  StatusOr<FeatureMatrix> Transform(const data::Table& table,
+                                    TransformReport* report = nullptr) const;
+  // The features of one record (a one-row table) given its entity's other rows (`history`, any
+  // order, may include rows after the record's prediction time: they are not used). Equal to the
+  // record's row of Transform over the record and its history together.
+  StatusOr<std::vector<double>> TransformRow(const data::Table& record, const data::Table& history,
+                                             TransformReport* report = nullptr) const;
+
+  const std::vector<OutputField>& schema() const { return schema_; }
+  const RunConfig& config() const { return *config_; }
+
+  std::string ToJson() const;
+  static StatusOr<FeaturePipeline> FromJson(std::string_view text, const std::string& origin);
+  Status Save(Env* env, const std::string& path) const;
+  static StatusOr<FeaturePipeline> Load(Env* env, const std::string& path);
+
+ private:
+  FeaturePipeline() = default;
+
+  std::unique_ptr<RunConfig> config_;
+  std::vector<std::unique_ptr<FeatureTransform>> transforms_;  // by feature index
+  std::vector<OutputField> schema_;
+  bool fitted_ = false;
+};
+
+// The columns a config's features read (plus the entity and event columns when there is history).
+std::vector<std::string> UsedColumns(const RunConfig& config);
+
+}  // namespace staycast::features
