@@ -44,8 +44,8 @@ StatusOr<Table> MakeChunk(std::mt19937_64& rng, size_t first_row, size_t rows, s
   auto pick = [&](size_t n) { return static_cast<size_t>(unit(rng) * static_cast<double>(n)); };
   const std::vector<std::string> insurance = {"Medicare", "Medicaid", "Private", "Self-pay"};
   const std::vector<std::string> departments = {
-      "Cardiology", "General Medicine", "Orthopedics", "Neurology", "Oncology",
-      "Pulmonology", "Surgery", "Gastroenterology", "Nephrology", "Obstetrics"};
+      "Cardiology",  "General Medicine", "Orthopedics",      "Neurology",  "Oncology",
+      "Pulmonology", "Surgery",          "Gastroenterology", "Nephrology", "Obstetrics"};
   const std::vector<std::string> types = {"Emergency", "Urgent", "Elective"};
   const std::vector<std::string> dispositions = {"Home", "Home Health", "SNF", "Rehab", "Died"};
   static const std::vector<std::string> codes = MakeCodes();
@@ -74,8 +74,8 @@ StatusOr<Table> MakeChunk(std::mt19937_64& rng, size_t first_row, size_t rows, s
     for (std::string& p : procedures) p = Pad(pick(9999), 4);
     col(adm::kProcedureCodes)->AppendList(procedures);
     col(adm::kSeverity)->AppendNumeric(severity);
-    for (const char* flag : {adm::kDiabetes, adm::kHypertension, adm::kHeartDisease, adm::kCopd,
-                             adm::kCkd}) {
+    for (const char* flag :
+         {adm::kDiabetes, adm::kHypertension, adm::kHeartDisease, adm::kCopd, adm::kCkd}) {
       col(flag)->AppendNumeric(pick(4) == 0 ? 1 : 0);
     }
     col(adm::kDischargeDisposition)->AppendCategory(dispositions[pick(dispositions.size())]);

@@ -1,6 +1,6 @@
-// An admissions-shaped CSV for benchmarks: the columns of src/data/admissions.h with plausible values
-// (ids, timestamps, ';'-separated code lists, flags, fractional stays). Used until, and beside,
-// `staycast generate`; the values are not a model of anything.
+// An admissions-shaped CSV for benchmarks: the columns of src/data/admissions.h with plausible
+// values (ids, timestamps, ';'-separated code lists, flags, fractional stays). Used until, and
+// beside, `staycast generate`; the values are not a model of anything.
 #pragma once
 
 #include <cstdint>

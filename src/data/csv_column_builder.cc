@@ -4,14 +4,21 @@
 
 #include <fast_float/fast_float.h>
 
+#include <algorithm>
 #include <cmath>
-#include <functional>
 #include <limits>
 
 namespace staycast::data::internal {
+namespace {
+
+// Categories are interned in batches of this many (see Column::AppendCategories).
+constexpr size_t kPendingCategories = 256;
+
+}  // namespace
 
 MissingTokens::MissingTokens(const std::vector<std::string>& tokens) : tokens_(tokens) {
   for (const std::string& t : tokens_) {
+    if (!t.empty()) first_bytes_[static_cast<unsigned char>(t[0])] = true;
     if (t.size() < kMaxMaskedLength) {
       length_mask_ |= uint64_t{1} << t.size();
     } else {
@@ -21,6 +28,21 @@ MissingTokens::MissingTokens(const std::vector<std::string>& tokens) : tokens_(t
 }
 
 bool ParseCsvNumber(std::string_view text, double* out) {
+  // Fast path for short unsigned integers (counts, flags, ages): exact in a double.
+  constexpr size_t kMaxFastDigits = 15;
+  if (!text.empty() && text.size() <= kMaxFastDigits) {
+    uint64_t v = 0;
+    size_t i = 0;
+    for (; i < text.size(); ++i) {
+      const unsigned d = static_cast<unsigned char>(text[i]) - '0';
+      if (d > 9) break;
+      v = v * 10 + d;
+    }
+    if (i == text.size()) {
+      *out = static_cast<double>(v);
+      return true;
+    }
+  }
   const char* first = text.data();
   const char* last = first + text.size();
   while (first < last && (*first == ' ' || *first == '\t')) ++first;
@@ -40,6 +62,7 @@ bool ParseCsvNumber(std::string_view text, double* out) {
 std::vector<std::string> SplitList(std::string_view text, char separator) {
   std::vector<std::string> items;
   if (text.empty()) return items;
+  items.reserve(static_cast<size_t>(std::count(text.begin(), text.end(), separator)) + 1);
   size_t start = 0;
   for (;;) {
     const size_t stop = text.find(separator, start);
@@ -52,49 +75,12 @@ std::vector<std::string> SplitList(std::string_view text, char separator) {
   }
 }
 
-int32_t CategoryInterner::Intern(std::string_view value) {
-  if ((entries_.size() + 1) * 2 > slots_.size()) Grow();
-  const size_t hash = std::hash<std::string_view>{}(value);
-  const size_t mask = slots_.size() - 1;
-  for (size_t i = hash & mask;; i = (i + 1) & mask) {
-    Slot& slot = slots_[i];
-    if (slot.code < 0) {
-      slot.hash = hash;
-      slot.code = static_cast<int32_t>(entries_.size());
-      entries_.push_back({arena_.size(), value.size()});
-      arena_.append(value);
-      return slot.code;
-    }
-    if (slot.hash == hash && this->value(static_cast<size_t>(slot.code)) == value) {
-      return slot.code;
-    }
-  }
-}
-
-void CategoryInterner::Grow() {
-  constexpr size_t kInitialSlots = 64;
-  std::vector<Slot> old = std::move(slots_);
-  slots_.assign(old.empty() ? kInitialSlots : old.size() * 2, Slot{});
-  const size_t mask = slots_.size() - 1;
-  for (const Slot& s : old) {
-    if (s.code < 0) continue;
-    size_t i = s.hash & mask;
-    while (slots_[i].code >= 0) i = (i + 1) & mask;
-    slots_[i] = s;
-  }
-}
-
-void CategoryInterner::Clear() {
-  slots_.clear();
-  entries_.clear();
-  arena_.clear();
-}
-
 ColumnBuilder::ColumnBuilder(std::string name, std::optional<ColumnType> type, char list_separator)
     : name_(std::move(name)),
       state_(State::kUnknown),
       infer_(!type.has_value()),
-      list_separator_(list_separator) {
+      list_separator_(list_separator),
+      categorical_(name_, ColumnType::kCategorical) {
   if (type.has_value()) {
     switch (*type) {
       case ColumnType::kNumeric: state_ = State::kNumeric; break;
@@ -103,6 +89,19 @@ ColumnBuilder::ColumnBuilder(std::string name, std::optional<ColumnType> type, c
       case ColumnType::kStringList: state_ = State::kStringList; break;
     }
   }
+}
+
+void ColumnBuilder::FlushCategories() {
+  if (pending_ends_.empty()) return;
+  pending_views_.clear();
+  size_t begin = 0;
+  for (const size_t end : pending_ends_) {
+    pending_views_.emplace_back(pending_text_.data() + begin, end - begin);
+    begin = end;
+  }
+  categorical_.AppendCategories(pending_views_);
+  pending_text_.clear();
+  pending_ends_.clear();
 }
 
 bool ColumnBuilder::Append(std::string_view text) {
@@ -124,7 +123,11 @@ bool ColumnBuilder::Append(std::string_view text) {
       }
       break;
     }
-    case State::kCategorical: codes_.push_back(interner_.Intern(text)); return true;
+    case State::kCategorical:
+      pending_text_.append(text);
+      pending_ends_.push_back(pending_text_.size());
+      if (pending_ends_.size() == kPendingCategories) FlushCategories();
+      return true;
     case State::kStringList: lists_.push_back(SplitList(text, list_separator_)); return true;
     case State::kUnknown: Decide(text); return true;
     case State::kDemoted: return true;
@@ -151,8 +154,8 @@ void ColumnBuilder::Decide(std::string_view text) {
     timestamps_.push_back(t);
   } else {
     state_ = State::kCategorical;
-    codes_.assign(leading_missing_, kMissingCode);
-    codes_.push_back(interner_.Intern(text));
+    categorical_.codes().assign(leading_missing_, kMissingCode);
+    categorical_.AppendCategory(text);
   }
   leading_missing_ = 0;
 }
@@ -162,7 +165,10 @@ void ColumnBuilder::AppendMissing() {
   switch (state_) {
     case State::kNumeric: numeric_.push_back(std::numeric_limits<double>::quiet_NaN()); break;
     case State::kTimestamp: timestamps_.push_back(kMissingTime); break;
-    case State::kCategorical: codes_.push_back(kMissingCode); break;
+    case State::kCategorical:
+      FlushCategories();
+      categorical_.AppendMissing();
+      break;
     case State::kStringList: lists_.emplace_back(); break;
     case State::kUnknown: ++leading_missing_; break;
     case State::kDemoted: break;
@@ -206,7 +212,19 @@ void ColumnBuilder::Reserve(size_t rows) {
   switch (state_) {
     case State::kNumeric: numeric_.reserve(rows); break;
     case State::kTimestamp: timestamps_.reserve(rows); break;
-    case State::kCategorical: codes_.reserve(rows); break;
+    case State::kCategorical: {
+      categorical_.Reserve(rows);
+      // A column of mostly distinct values (ids) will need a dictionary of about its row count:
+      // sizing it now saves rebuilding the index at every doubling.
+      FlushCategories();
+      const size_t seen = categorical_.size();
+      const size_t distinct = categorical_.dictionary().size();
+      if (seen > 0 && rows > seen && distinct * 2 > seen) {
+        categorical_.ReserveCategories(static_cast<size_t>(
+            static_cast<double>(rows) * static_cast<double>(distinct) / static_cast<double>(seen)));
+      }
+      break;
+    }
     case State::kStringList: lists_.reserve(rows); break;
     default: break;
   }
@@ -220,19 +238,14 @@ StatusOr<Column> ColumnBuilder::Finish() {
     case State::kTimestamp: column.timestamps() = std::move(timestamps_); break;
     case State::kStringList: column.lists() = std::move(lists_); break;
     case State::kCategorical:
-      for (size_t code = 0; code < interner_.size(); ++code) {
-        if (column.InternCategory(interner_.value(code)) != static_cast<int32_t>(code)) {
-          return InternalError("column '" + name_ + "': dictionary codes out of order");
-        }
-      }
-      column.codes() = std::move(codes_);
-      interner_.Clear();
+      FlushCategories();
+      column = std::move(categorical_);
+      categorical_ = Column(name_, ColumnType::kCategorical);
       break;
     default: return InternalError("column '" + name_ + "' finished before its type was fixed");
   }
   numeric_ = {};
   timestamps_ = {};
-  codes_ = {};
   lists_ = {};
   return column;
 }

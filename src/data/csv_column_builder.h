@@ -21,6 +21,7 @@ class MissingTokens {
   bool Contains(std::string_view v) const {
     const size_t n = v.size();
     if (n < kMaxMaskedLength ? ((length_mask_ >> n) & 1U) == 0 : !has_long_) return false;
+    if (n > 0 && !first_bytes_[static_cast<unsigned char>(v[0])]) return false;
     for (const std::string& t : tokens_) {
       if (t == v) return true;
     }
@@ -30,7 +31,8 @@ class MissingTokens {
  private:
   static constexpr size_t kMaxMaskedLength = 64;
   std::vector<std::string> tokens_;
-  uint64_t length_mask_ = 0;  // bit n set when some token has length n
+  uint64_t length_mask_ = 0;    // bit n set when some token has length n
+  bool first_bytes_[256] = {};  // the first bytes of the non-empty tokens
   bool has_long_ = false;
 };
 
@@ -40,32 +42,6 @@ bool ParseCsvNumber(std::string_view text, double* out);
 
 // Splits a string-list value on `separator`; "" is the empty list.
 std::vector<std::string> SplitList(std::string_view text, char separator);
-
-// Dictionary encoding with lookups by string_view: codes are 0, 1, 2, ... in order of first sight.
-class CategoryInterner {
- public:
-  int32_t Intern(std::string_view value);
-  size_t size() const { return entries_.size(); }
-  std::string_view value(size_t code) const {
-    return {arena_.data() + entries_[code].offset, entries_[code].size};
-  }
-  void Clear();
-
- private:
-  struct Slot {
-    size_t hash = 0;
-    int32_t code = -1;
-  };
-  struct Entry {
-    size_t offset;
-    size_t size;
-  };
-  void Grow();
-
-  std::vector<Slot> slots_;  // open addressing, power-of-two size, at most half full
-  std::vector<Entry> entries_;
-  std::string arena_;
-};
 
 // Builds one column from the text values of a CSV column. With a fixed type, a value that does not
 // fit is rejected (the caller reports it). Without one, the type is inferred: the first non-missing
@@ -101,6 +77,8 @@ class ColumnBuilder {
  private:
   enum class State { kUnknown, kNumeric, kTimestamp, kCategorical, kStringList, kDemoted };
   void Decide(std::string_view text);
+  // Hands the buffered categories to the column (see Column::AppendCategories).
+  void FlushCategories();
 
   std::string name_;
   State state_;
@@ -111,8 +89,11 @@ class ColumnBuilder {
   size_t leading_missing_ = 0;  // rows seen while kUnknown
   std::vector<double> numeric_;
   std::vector<Timestamp> timestamps_;
-  std::vector<int32_t> codes_;
-  CategoryInterner interner_;
+  Column categorical_;
+  // Categories not yet interned: copies of the text (field views do not outlive their record).
+  std::string pending_text_;
+  std::vector<size_t> pending_ends_;
+  std::vector<std::string_view> pending_views_;
   std::vector<std::vector<std::string>> lists_;
 };
 

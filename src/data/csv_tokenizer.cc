@@ -4,6 +4,7 @@
 #include "src/data/csv_tokenizer.h"
 
 #include <algorithm>
+#include <bit>
 #include <cerrno>
 #include <cstring>
 
@@ -13,6 +14,17 @@ namespace staycast::data::internal {
 namespace {
 
 constexpr size_t kMinBlockBytes = 16;
+// Readable bytes after the sentinel, so that word-at-a-time scanning may overshoot it.
+constexpr size_t kPadding = 8;
+constexpr uint64_t kOnes = 0x0101010101010101ULL;
+constexpr uint64_t kHighBits = 0x8080808080808080ULL;
+
+// High bit set in each byte of `w` that equals `c` (exact for the lowest such byte; bytes above it
+// may be flagged falsely, which a search for the first match does not mind).
+inline uint64_t BytesEqual(uint64_t w, uint8_t c) {
+  const uint64_t v = w ^ (kOnes * c);
+  return (v - kOnes) & ~v & kHighBits;
+}
 constexpr unsigned char kBom[] = {0xEF, 0xBB, 0xBF};
 
 // What a byte looks like in an error message: itself if printable, else its hex value.
@@ -26,15 +38,10 @@ std::string DescribeByte(unsigned char c) {
 
 CsvTokenizer::CsvTokenizer(std::string path, std::FILE* file, char delimiter, size_t block_bytes)
     : path_(std::move(path)), file_(file, &std::fclose), delimiter_(delimiter) {
-  buffer_.resize(std::max(block_bytes, kMinBlockBytes) + 1);
-  const auto delim = static_cast<unsigned char>(delimiter);
-  unquoted_stop_[delim] = 1;
-  unquoted_stop_[static_cast<unsigned char>('\n')] = 1;
-  unquoted_stop_[static_cast<unsigned char>('\r')] = 1;
+  buffer_.resize(std::max(block_bytes, kMinBlockBytes) + 1 + kPadding);
   quoted_stop_[static_cast<unsigned char>('"')] = 1;
   quoted_stop_[static_cast<unsigned char>('\n')] = 1;
   for (int c = 0x80; c < 0x100; ++c) {
-    unquoted_stop_[c] = 1;
     quoted_stop_[c] = 1;
   }
 }
@@ -69,7 +76,7 @@ Status CsvTokenizer::Refill() {
     end_ -= pos_;
     pos_ = 0;
   }
-  size_t capacity = buffer_.size() - 1;
+  size_t capacity = buffer_.size() - 1 - kPadding;
   if (end_ == capacity) {
     // One record fills the whole buffer: grow it, within reason.
     if (capacity >= kMaxRecordBytes) {
@@ -78,7 +85,7 @@ Status CsvTokenizer::Refill() {
           std::to_string(kMaxRecordBytes >> 20) + " MiB; is a quoted field left unterminated?");
     }
     capacity = std::min(capacity * 2, kMaxRecordBytes);
-    buffer_.resize(capacity + 1);
+    buffer_.resize(capacity + 1 + kPadding);
     base = buffer_.data();
   }
   while (end_ < capacity) {
@@ -106,6 +113,18 @@ Status CsvTokenizer::Seek(const CsvMark& mark) {
   eof_ = false;
   fields_.clear();
   return Refill();
+}
+
+const char* CsvTokenizer::FindUnquotedStop(const char* p) const {
+  // Eight bytes at a time: most fields end within the first word.
+  for (;;) {
+    uint64_t w = 0;
+    std::memcpy(&w, p, sizeof(w));
+    const uint64_t stops = BytesEqual(w, static_cast<uint8_t>(delimiter_)) | BytesEqual(w, '\n') |
+                           BytesEqual(w, '\r') | (w & kHighBits);
+    if (stops != 0) return p + std::countr_zero(stops) / 8;
+    p += sizeof(w);
+  }
 }
 
 int CsvTokenizer::Utf8SequenceLength(const char* p) const {
@@ -195,6 +214,7 @@ CsvTokenizer::Scan CsvTokenizer::ScanRecord() {
   pos_ = static_cast<size_t>(p - base);
   line_ = line;
   record_line_ = line;
+  bool any_escaped = false;
 
   for (;;) {
     const char* const field_start = p;
@@ -209,6 +229,7 @@ CsvTokenizer::Scan CsvTokenizer::ScanRecord() {
           if (p + 1 == end && !eof_) return Scan::kNeedMore;
           if (p + 1 < end && p[1] == '"') {
             escaped = true;
+            any_escaped = true;
             p += 2;
             continue;
           }
@@ -255,7 +276,7 @@ CsvTokenizer::Scan CsvTokenizer::ScanRecord() {
       }
     } else {
       for (;;) {
-        while (unquoted_stop_[static_cast<unsigned char>(*p)] == 0) ++p;
+        p = FindUnquotedStop(p);
         if ((static_cast<unsigned char>(*p) & 0x80) == 0) break;
         const int n = Utf8SequenceLength(p);
         if (n > 0) {
@@ -290,7 +311,7 @@ CsvTokenizer::Scan CsvTokenizer::ScanRecord() {
   record_start_ = pos_;
   pos_ = static_cast<size_t>(p - base);
   line_ = line;
-  Unescape();
+  if (any_escaped) Unescape();
   return Scan::kDone;
 }
 

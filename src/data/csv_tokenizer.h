@@ -68,6 +68,8 @@ class CsvTokenizer {
   Scan ScanRecord();
   // Keeps the unread bytes, reads more (growing the buffer if one record fills it). Sets eof_.
   Status Refill();
+  // The first delimiter, CR, LF or non-ASCII byte at or after p (the sentinel stops it).
+  const char* FindUnquotedStop(const char* p) const;
   // Checks a non-ASCII UTF-8 sequence at p: its length, 0 if invalid, -1 if cut off by the buffer
   // end.
   int Utf8SequenceLength(const char* p) const;
@@ -78,12 +80,12 @@ class CsvTokenizer {
   std::string path_;
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file_;
   char delimiter_;
-  // Byte classes for the scanning loops: nonzero stops the unquoted / quoted loop.
-  uint8_t unquoted_stop_[256] = {};
+  // Bytes that stop the quoted-field scanning loop.
   uint8_t quoted_stop_[256] = {};
-  std::vector<char> buffer_;  // capacity_ + 1 bytes; a '\n' sentinel follows the data
-  size_t end_ = 0;            // bytes of data in buffer_
-  size_t pos_ = 0;            // start of the next record
+  // The data, a '\n' sentinel after it, then padding for word-at-a-time scanning.
+  std::vector<char> buffer_;
+  size_t end_ = 0;  // bytes of data in buffer_
+  size_t pos_ = 0;  // start of the next record
   uint64_t buffer_offset_ = 0;
   int64_t line_ = 1;
   bool eof_ = false;

@@ -1,9 +1,38 @@
 // Table and Column implementation.
 #include "src/data/table.h"
 
+#include <sys/mman.h>
+
+#include <algorithm>
 #include <charconv>
+#include <cstdlib>
+#include <cstring>
+#include <new>
 
 namespace staycast::data {
+
+namespace internal {
+
+namespace {
+constexpr size_t kHugePageBytes = size_t{2} << 20;
+}  // namespace
+
+void* AllocateMaybeHuge(size_t bytes) {
+  void* p = nullptr;
+  if (bytes >= kHugePageBytes) {
+    const size_t rounded = (bytes + kHugePageBytes - 1) / kHugePageBytes * kHugePageBytes;
+    p = std::aligned_alloc(kHugePageBytes, rounded);
+    if (p != nullptr) ::madvise(p, rounded, MADV_HUGEPAGE);  // a hint; failure is harmless
+  } else {
+    p = std::malloc(bytes);
+  }
+  if (p == nullptr) throw std::bad_alloc();
+  return p;
+}
+
+void FreeMaybeHuge(void* p) { std::free(p); }
+
+}  // namespace internal
 
 const char* ColumnTypeName(ColumnType type) {
   switch (type) {
@@ -34,19 +63,116 @@ size_t Column::size() const {
   return 0;
 }
 
+namespace {
+
+// A fast 32-bit hash of a category (a splitmix64 finish over 8-byte words); not for adversaries.
+uint32_t HashCategory(std::string_view s) {
+  uint64_t h = 0x9E3779B97F4A7C15ULL ^ s.size();
+  const char* p = s.data();
+  size_t n = s.size();
+  while (n >= 8) {
+    uint64_t w = 0;
+    std::memcpy(&w, p, 8);
+    h = (h ^ w) * 0xBF58476D1CE4E5B9ULL;
+    h ^= h >> 29;
+    p += 8;
+    n -= 8;
+  }
+  if (n > 0) {
+    uint64_t w = 0;
+    std::memcpy(&w, p, n);
+    h ^= w;
+  }
+  h ^= h >> 30;
+  h *= 0xBF58476D1CE4E5B9ULL;
+  h ^= h >> 27;
+  h *= 0x94D049BB133111EBULL;
+  h ^= h >> 31;
+  return static_cast<uint32_t>(h);
+}
+
+constexpr size_t kMinIndexSlots = 16;
+
+}  // namespace
+
 int32_t Column::InternCategory(std::string_view value) {
-  auto it = index_.find(std::string(value));
-  if (it != index_.end()) return it->second;
-  const auto code = static_cast<int32_t>(dictionary_.size());
-  dictionary_.emplace_back(value);
-  index_.emplace(std::string(value), code);
-  return code;
+  return InternHashed(value, HashCategory(value));
+}
+
+int32_t Column::InternHashed(std::string_view value, uint32_t hash) {
+  if ((dictionary_.size() + 1) * 2 > index_.size()) GrowIndex((dictionary_.size() + 1) * 2);
+  const size_t mask = index_.size() - 1;
+  for (size_t i = hash & mask;; i = (i + 1) & mask) {
+    IndexSlot& slot = index_[i];
+    if (slot.code < 0) {
+      slot.hash = hash;
+      slot.code = static_cast<int32_t>(dictionary_.size());
+      dictionary_.emplace_back(value);
+      return slot.code;
+    }
+    if (slot.hash == hash && dictionary_[static_cast<size_t>(slot.code)] == value) return slot.code;
+  }
+}
+
+void Column::AppendCategories(std::span<const std::string_view> values) {
+  // With a dictionary larger than the caches, each lookup waits on memory; looking a batch up in
+  // stages (hash and prefetch the slots, then prefetch the strings they point to, then compare)
+  // overlaps those waits.
+  constexpr size_t kBatch = 16;
+  GrowIndex((dictionary_.size() + values.size()) * 2);
+  codes_.reserve(codes_.size() + values.size());
+  uint32_t hashes[kBatch];
+  for (size_t start = 0; start < values.size(); start += kBatch) {
+    const size_t n = std::min(kBatch, values.size() - start);
+    const size_t mask = index_.size() - 1;
+    for (size_t i = 0; i < n; ++i) {
+      hashes[i] = HashCategory(values[start + i]);
+      __builtin_prefetch(&index_[hashes[i] & mask]);
+    }
+    int32_t candidates[kBatch];
+    for (size_t i = 0; i < n; ++i) {
+      const IndexSlot& slot = index_[hashes[i] & mask];
+      candidates[i] = slot.code >= 0 && slot.hash == hashes[i] ? slot.code : -1;
+      if (candidates[i] >= 0) __builtin_prefetch(&dictionary_[static_cast<size_t>(candidates[i])]);
+    }
+    for (size_t i = 0; i < n; ++i) {  // strings too long to be stored inline live elsewhere
+      if (candidates[i] >= 0) {
+        __builtin_prefetch(dictionary_[static_cast<size_t>(candidates[i])].data());
+      }
+    }
+    for (size_t i = 0; i < n; ++i) codes_.push_back(InternHashed(values[start + i], hashes[i]));
+  }
+}
+
+void Column::GrowIndex(size_t min_slots) {
+  size_t size = std::max(index_.size(), kMinIndexSlots);
+  while (size < min_slots) size *= 2;
+  if (size == index_.size()) return;
+  auto old = std::move(index_);
+  index_.assign(size, IndexSlot{});
+  const size_t mask = size - 1;
+  for (const IndexSlot& slot : old) {
+    if (slot.code < 0) continue;
+    size_t i = slot.hash & mask;
+    while (index_[i].code >= 0) i = (i + 1) & mask;
+    index_[i] = slot;
+  }
+}
+
+void Column::ReserveCategories(size_t n) {
+  dictionary_.reserve(n);
+  GrowIndex(n * 2);
 }
 
 std::optional<int32_t> Column::FindCategory(std::string_view value) const {
-  auto it = index_.find(std::string(value));
-  if (it == index_.end()) return std::nullopt;
-  return it->second;
+  if (index_.empty()) return std::nullopt;
+  const uint32_t hash = HashCategory(value);
+  const size_t mask = index_.size() - 1;
+  for (size_t i = hash & mask;; i = (i + 1) & mask) {
+    const IndexSlot& slot = index_[i];
+    if (slot.code < 0) return std::nullopt;
+    if (slot.hash == hash && dictionary_[static_cast<size_t>(slot.code)] == value) return slot.code;
+  }
 }
 
 const std::string& Column::CategoryAt(size_t row) const {

@@ -81,6 +81,26 @@ TEST(TableTest, TakeAndAppendPreserveValues) {
   EXPECT_THAT(both.Append(other), StatusIs(StatusCode::kInvalidArgument, HasSubstr("schema")));
 }
 
+TEST(TableTest, CategoryIndexGrowsAndBatchesAgreeWithSingleAppends) {
+  Column one("c", ColumnType::kCategorical);
+  Column batch("c", ColumnType::kCategorical);
+  std::vector<std::string> values;
+  for (int i = 0; i < 5000; ++i) values.push_back("v" + std::to_string((i * 7919) % 3001));
+  values.emplace_back("");
+  for (const std::string& v : values) one.AppendCategory(v);
+  const std::vector<std::string_view> views(values.begin(), values.end());
+  batch.AppendCategories(views);
+  EXPECT_EQ(one.codes(), batch.codes());
+  EXPECT_EQ(one.dictionary(), batch.dictionary());
+  EXPECT_EQ(one.dictionary().size(), 3002U);
+  for (size_t r = 0; r < values.size(); ++r) ASSERT_EQ(batch.CategoryAt(r), values[r]);
+  EXPECT_EQ(batch.FindCategory("v0"), std::optional<int32_t>(0));
+  EXPECT_EQ(batch.FindCategory("v3001"), std::nullopt);
+  EXPECT_EQ(Column("e", ColumnType::kCategorical).FindCategory("x"), std::nullopt);
+  Column copy = batch;  // the index is copied with the dictionary
+  EXPECT_EQ(copy.InternCategory("v17"), *batch.FindCategory("v17"));
+}
+
 TEST(TableTest, ColumnTypeNamesParse) {
   for (ColumnType t : {ColumnType::kNumeric, ColumnType::kCategorical, ColumnType::kTimestamp,
                        ColumnType::kStringList}) {
