@@ -28,4 +28,27 @@ else
   echo "(skipped: $shared not found; set STAYCAST_SHARED_DATA to its path)"
 fi
 
+stage "4. Leakage audit of the length-of-stay config, with the seed's naive history mean for contrast"
+$bin audit examples/los.yaml --data "$out/admissions.csv" --naive-history
+
+stage "5. Train and compare the length-of-stay models (registered as 'los')"
+reg="sqlite:$out/staycast.db"
+$bin train examples/los.yaml --data "$out/admissions.csv" --out "$out/los_bundle" \
+  --register los --registry "$reg"
+
+stage "6. Train and compare the readmission models (registered as 'readmission')"
+$bin train examples/readmission.yaml --data "$out/admissions.csv" --out "$out/readmission_bundle" \
+  --register readmission --registry "$reg"
+
+stage "7. Promote both to champion, then batch-score through the registry"
+$bin models promote los 1 --alias champion --registry "$reg" --reason "first model"
+$bin models promote readmission 1 --alias champion --registry "$reg" --reason "first model"
+$bin predict models:/los@champion "$out/admissions.csv" --registry "$reg" --out "$out/los_predictions.csv"
+$bin predict models:/readmission@champion "$out/admissions.csv" --registry "$reg" \
+  --out "$out/readmission_predictions.csv"
+head -4 "$out/los_predictions.csv"
+
+stage "8. The registry"
+$bin models list --registry "$reg"
+
 printf '\nDemo finished; outputs are in %s/\n' "$out"

@@ -8,6 +8,7 @@
 #include "src/bundle/predictor.h"
 #include "src/cli/command.h"
 #include "src/data/io.h"
+#include "src/registry/registry.h"
 
 namespace staycast::cli {
 namespace {
@@ -18,6 +19,7 @@ struct PredictOptions {
   std::string history;
   std::string query;
   std::string out;
+  std::string registry;
 };
 
 StatusOr<data::Table> PredictionTable(const bundle::Predictor& predictor, const data::Table& input,
@@ -86,7 +88,10 @@ void AddPredictCommand(CLI::App& app, CommandAction* action) {
   auto opts = std::make_shared<PredictOptions>();
   CLI::App* sub = app.add_subcommand(
       "predict", "Score a table with a bundle (the same Predictor as evaluate and serve)");
-  sub->add_option("bundle", opts->bundle, "Bundle directory or .tar")->required();
+  sub->add_option("bundle", opts->bundle,
+                  "Bundle directory, .tar, or model URI (models:/NAME@ALIAS, models:/NAME/N)")
+      ->required();
+  sub->add_option("--registry", opts->registry, "Registry URI for model URIs");
   sub->add_option("input", opts->input,
                   "Rows to score: CSV path, sqlite:FILE?table=T or postgresql://...?table=T")
       ->required();

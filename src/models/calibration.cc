@@ -151,9 +151,7 @@ double Calibrator::Apply(double score) const {
   if (std::isnan(score)) return score;
   if (method_ == CalibrationMethod::kPlatt) return Sigmoid(a_ * Logit(score) + b_);
   // A probability of exactly 0 or 1 is never warranted by a finite calibration slice.
-  const auto clip = [](double p) {
-    return std::clamp(p, kIsotonicFloor, 1.0 - kIsotonicFloor);
-  };
+  const auto clip = [](double p) { return std::clamp(p, kIsotonicFloor, 1.0 - kIsotonicFloor); };
   if (score <= x_.front()) return clip(y_.front());
   if (score >= x_.back()) return clip(y_.back());
   const size_t hi = std::upper_bound(x_.begin(), x_.end(), score) - x_.begin();
