@@ -69,16 +69,17 @@ TEST(Calibration, IsotonicIsMonotoneAndWithinRange) {
   for (int i = 0; i <= 1000; ++i) {
     const double p = c.Apply(i / 1000.0);
     EXPECT_GE(p, previous);
-    EXPECT_GE(p, 0);
-    EXPECT_LE(p, 1);
+    EXPECT_GE(p, 0.001);  // never exactly 0 or 1
+    EXPECT_LE(p, 0.999);
     previous = p;
   }
-  // A perfectly ordered toy case: PAV pools the violators (0.2, 0.3) into their mean.
+  // A perfectly ordered toy case: PAV pools the violators (0.2, 0.3) into their mean; the pure
+  // blocks at the ends (0 and 1) are kept inside [0.001, 0.999].
   ASSERT_OK_AND_ASSIGN(Calibrator toy, Calibrator::FitIsotonic({0.1, 0.2, 0.3, 0.4}, {0, 1, 0, 1}));
-  EXPECT_DOUBLE_EQ(toy.Apply(0.1), 0.0);
+  EXPECT_DOUBLE_EQ(toy.Apply(0.1), 0.001);
   EXPECT_DOUBLE_EQ(toy.Apply(0.25), 0.5);
-  EXPECT_DOUBLE_EQ(toy.Apply(0.4), 1.0);
-  EXPECT_DOUBLE_EQ(toy.Apply(0.9), 1.0);  // flat outside the knots
+  EXPECT_DOUBLE_EQ(toy.Apply(0.4), 0.999);
+  EXPECT_DOUBLE_EQ(toy.Apply(0.9), 0.999);  // flat outside the knots
 }
 
 TEST(Calibration, JsonRoundTripGivesIdenticalOutput) {
