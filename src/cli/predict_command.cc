@@ -59,8 +59,10 @@ StatusOr<data::Table> PredictionTable(const bundle::Predictor& predictor, const 
 }
 
 Status RunPredict(const PredictOptions& opts) {
+  ASSIGN_OR_RETURN(std::string bundle_path,
+                   registry::ResolveBundleLocation(opts.bundle, opts.registry));
   ASSIGN_OR_RETURN(std::unique_ptr<bundle::Predictor> predictor,
-                   bundle::Predictor::Load(opts.bundle));
+                   bundle::Predictor::Load(bundle_path));
   data::ReadOptions read = predictor->read_options();
   read.query = opts.query;
   ASSIGN_OR_RETURN(data::Table input, data::ReadTable(opts.input, read));
