@@ -350,7 +350,10 @@ TEST_F(TrainTest, UnknownModelTypeNamesTheKeyPath) {
 )"));
   const CommandResult r = RunStaycast({"train", config, "--out", dir_->File("u")});
   EXPECT_NE(r.exit_code, 0);
-  EXPECT_THAT(r.err, HasSubstr("models.candidates[0]"));
+  // The line of the candidate in the user's file (the config ends with the models section).
+  const std::string text = ReadTextFile(config);
+  const auto line = std::count(text.begin(), text.end(), '\n');
+  EXPECT_THAT(r.err, HasSubstr("unknown.yaml:" + std::to_string(line) + ": models.candidates[0]"));
   EXPECT_THAT(r.err, HasSubstr("gradient_boostin"));
 }
 
