@@ -34,7 +34,7 @@ nlohmann::json ToJson(const YAML::Node& node) {
       return j;
     }
     case YAML::NodeType::Scalar: {
-      const std::string s = node.Scalar();
+      const std::string& s = node.Scalar();
       if (node.Tag() == "!") return s;  // quoted: keep as string
       if (s == "true" || s == "false") return s == "true";
       try {
