@@ -64,11 +64,13 @@ Status RunPredict(const PredictOptions& opts) {
   ASSIGN_OR_RETURN(std::unique_ptr<bundle::Predictor> predictor,
                    bundle::Predictor::Load(bundle_path));
   data::ReadOptions read = predictor->read_options();
+  read.ignore_absent_overrides = true;  // absent inputs are imputed and reported per row
   read.query = opts.query;
   ASSIGN_OR_RETURN(data::Table input, data::ReadTable(opts.input, read));
   data::Table history;
   if (!opts.history.empty()) {
     data::ReadOptions hread = predictor->read_options();
+    hread.ignore_absent_overrides = true;
     ASSIGN_OR_RETURN(history, data::ReadTable(opts.history, hread));
   }
   ASSIGN_OR_RETURN(bundle::Predictions p,

@@ -73,7 +73,7 @@ StatusOr<std::vector<ColumnBuilder>> ReadHeader(CsvTokenizer& tokenizer,
     }
   }
   for (const auto& [name, type] : options.type_overrides) {
-    if (index.count(name) == 0) {
+    if (index.count(name) == 0 && !options.ignore_absent_overrides) {
       std::string have;
       for (const std::string& n : names) have += (have.empty() ? "" : ", ") + n;
       return InvalidArgumentError(path + ": type override for column '" + name +

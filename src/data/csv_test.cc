@@ -166,6 +166,13 @@ TEST(CsvReaderTest, OverridesFixTypesAndSplitLists) {
               StatusIs(StatusCode::kInvalidArgument,
                        HasSubstr("override for column 'nope', but the file has no such column "
                                  "(columns: zip, codes)")));
+  // Scoring input may omit columns: then an override for an absent column is ignored.
+  options.ignore_absent_overrides = true;
+  options.type_overrides = {{"nope", ColumnType::kNumeric}, {"zip", ColumnType::kCategorical}};
+  ASSERT_OK_AND_ASSIGN(Table u, ReadText("zip,codes\n007,2\n", options));
+  EXPECT_EQ(u.num_columns(), 2u);
+  EXPECT_EQ(u.column(0).CategoryAt(0), "007");
+  EXPECT_EQ(u.FindColumn("nope"), nullptr);
 }
 
 TEST(CsvReaderTest, HeaderIsRequiredAndChecked) {

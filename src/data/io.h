@@ -21,6 +21,9 @@ struct ReadOptions {
   std::vector<std::string> missing_tokens = {"", "NA", "N/A", "NULL", "null", "NaN", "nan", "?"};
   // Column types that override inference, by column name.
   std::map<std::string, ColumnType> type_overrides;
+  // When true, an override for a column the source lacks is ignored instead of refused (scoring
+  // input may omit columns; the Predictor reports them as missing).
+  bool ignore_absent_overrides = false;
   // Separator inside string-list values, e.g. "I10;E11.9".
   char list_separator = ';';
   char delimiter = ',';

@@ -34,7 +34,7 @@ nlohmann::json ToJson(const YAML::Node& node) {
       return j;
     }
     case YAML::NodeType::Scalar: {
-      const std::string s = node.Scalar();
+      const std::string& s = node.Scalar();
       if (node.Tag() == "!") return s;  // quoted: keep as string
       if (s == "true" || s == "false") return s == "true";
       try {
@@ -59,6 +59,11 @@ StatusOr<YAML::Node> Section(const features::RunConfig& run, const std::string& 
   auto it = run.reserved.find(key);
   if (it == run.reserved.end()) return YAML::Node();
   try {
+    // From the original text when there is one, so that errors name the line in the user's file.
+    if (!run.source_text.empty()) {
+      const YAML::Node root = YAML::Load(run.source_text);
+      if (root.IsMap() && root[key]) return root[key];
+    }
     return YAML::Load(it->second);
   } catch (const YAML::Exception& e) {
     return InvalidArgumentError(run.origin + ": " + key + ": " + e.what());

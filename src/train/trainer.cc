@@ -108,7 +108,9 @@ StatusOr<TrainResult> Train(const TrainOptions& options) {
     y_all = Select(y_all, keep);
   }
   if (table.num_rows() == 0) {
-    return FailedPreconditionError("no rows with a target value in " + run.data.source);
+    return FailedPreconditionError(fmt::format(
+        "target '{}' is missing in every row of {}; point `target` at a column with values",
+        run.target.column, run.data.source));
   }
   {
     double lo = INFINITY, hi = -INFINITY;
