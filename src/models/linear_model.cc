@@ -175,6 +175,9 @@ Status LinearModel::FitLogistic(const Eigen::MatrixXd& z, const Eigen::VectorXd&
 
 Status LinearModel::FitImpl(const Matrix& x, const std::vector<double>& y,
                             const std::vector<double>& w, const FitOptions& options) {
+  // Eigen's OpenMP products would otherwise take every core: on a busy 2-core machine a logistic
+  // fit on 10k x 74 took 2.1 s with 2 threads against 0.1 s with 1. Use the run's thread count.
+  Eigen::setNbThreads(std::max(1, options.threads));
   standardizer_.Fit(x);
   const Eigen::MatrixXd z = standardizer_.Transform(x);
   const Eigen::Index n = static_cast<Eigen::Index>(x.rows);
