@@ -263,48 +263,11 @@ Status ParseModels(const YamlContext& ctx, const YAML::Node& node, TrainConfig* 
   if (const YAML::Node s = node["search"]) {
     RETURN_IF_ERROR(CheckMap(ctx, s, "models.search",
                              {"method", "trials", "folds", "budget_seconds", "space"}));
-    out->search.enabled = true;
-    if (s["method"]) {
-      ASSIGN_OR_RETURN(out->search.method, ReadString(ctx, s["method"], "models.search.method"));
-    }
-    if (out->search.method != "random" && out->search.method != "grid") {
-      return KeyError(ctx, s["method"], "models.search.method", "expected random or grid");
-    }
-    if (s["trials"]) {
-      ASSIGN_OR_RETURN(int64_t t, ReadInt(ctx, s["trials"], "models.search.trials"));
-      if (t < 1) return KeyError(ctx, s["trials"], "models.search.trials", "expected at least 1");
-      out->search.trials = static_cast<int>(t);
-    }
-    if (s["folds"]) {
-      ASSIGN_OR_RETURN(int64_t f, ReadInt(ctx, s["folds"], "models.search.folds"));
-      if (f < 2) return KeyError(ctx, s["folds"], "models.search.folds", "expected at least 2");
-      out->search.folds = static_cast<int>(f);
-    }
-    if (s["budget_seconds"]) {
-      ASSIGN_OR_RETURN(out->search.budget_seconds,
-                       ReadDouble(ctx, s["budget_seconds"], "models.search.budget_seconds"));
-    }
-    const YAML::Node space = s["space"];
-    if (!space || !space.IsMap()) {
-      return KeyError(ctx, s, "models.search.space",
-                      "expected a map: candidate name -> {param: [values]}");
-    }
-    for (const auto& kv : space) {
-      const std::string name = kv.first.as<std::string>();
-      const std::string path = "models.search.space." + name;
-      if (std::none_of(out->candidates.begin(), out->candidates.end(),
-                       [&](const CandidateSpec& c) { return c.name == name; })) {
-        return KeyError(ctx, kv.second, path, "no candidate is named '" + name + "'");
-      }
-      if (!kv.second.IsMap()) return KeyError(ctx, kv.second, path, "expected {param: [values]}");
-      for (const auto& p : kv.second) {
-        const std::string param = p.first.as<std::string>();
-        if (!p.second.IsSequence() || p.second.size() == 0) {
-          return KeyError(ctx, p.second, path + "." + param, "expected a non-empty list of values");
-        }
-        for (const auto& v : p.second) out->search.space[name][param].push_back(ToJson(v));
-      }
-    }
+    // The trainer does not run a hyperparameter search yet: refuse the section rather than
+    // silently ignore it.
+    return KeyError(ctx, s, "models.search",
+                    "hyperparameter search is not available in this version; remove the section "
+                    "and set the parameters under models.candidates[].params");
   }
   return OkStatus();
 }

@@ -1,5 +1,5 @@
 // The training sections of a run config: `split:` and `models:` (candidates, baselines, primary
-// metric, calibration, intervals, threshold rule, search). Parsed from the YAML that the feature
+// metric, calibration, intervals, threshold rule). Parsed from the YAML that the feature
 // config keeps aside for them; errors name the key path.
 #pragma once
 
@@ -21,16 +21,6 @@ struct CandidateSpec {
   nlohmann::json params = nlohmann::json::object();
 };
 
-struct SearchSpec {
-  bool enabled = false;
-  std::string method = "random";  // random | grid
-  int trials = 10;
-  int folds = 3;
-  double budget_seconds = 0;  // 0 = no time budget
-  // Per candidate name: parameter -> list of values to try.
-  std::map<std::string, std::map<std::string, std::vector<nlohmann::json>>> space;
-};
-
 struct TrainConfig {
   models::Task task = models::Task::kRegression;
   eval::SplitConfig split;
@@ -49,7 +39,6 @@ struct TrainConfig {
   double interval_coverage = 0.9;
   std::string interval_scale_model = "gradient_boosting";
   double interval_lower_bound = 0.0;
-  SearchSpec search;
   // Subgroup columns for evaluation.
   std::vector<std::string> subgroups;
   int bootstrap_replicates = 200;
