@@ -116,6 +116,8 @@ std::vector<std::vector<std::string>> Predictor::RowWarnings(const data::Table& 
     const std::string name = c.at("name").get<std::string>();
     const data::Column* col = input.FindColumn(name);
     for (size_t r = 0; r < input.num_rows(); ++r) {
+      // An empty code list is a value (no procedures), not a missing input.
+      if (col != nullptr && col->type() == data::ColumnType::kStringList) continue;
       if (col == nullptr || col->IsMissing(r) ||
           (col->type() == data::ColumnType::kNumeric && !std::isfinite(col->numeric()[r]))) {
         out[r].push_back(name + " missing: imputed");
