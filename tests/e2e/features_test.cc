@@ -198,7 +198,7 @@ TEST_F(FeaturesTest, FeaturesWritesNoFileOnError) {
   EXPECT_THAT(r.err, HasSubstr("missing.csv"));
   EXPECT_FALSE(std::filesystem::exists(out));
 
-  // Data without a column a feature reads: fails at fit, and no output either.
+  // Data without a column the config declares: fails, and no output either.
   const std::vector<std::string> input = Lines(ReadTextFile(data_));
   std::vector<std::string> header = HeaderFields(input[0]);
   const auto age = std::find(header.begin(), header.end(), "age");
