@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <system_error>
 #include <utility>
 
 #include "src/core/env.h"
@@ -25,10 +26,15 @@ const std::string kLosConfig = std::string(STAYCAST_SOURCE_DIR) + "/examples/los
 const std::string kHistoryConfig =
     std::string(STAYCAST_SOURCE_DIR) + "/bench/peers/history_features.yaml";
 
+// The generated CSVs by row count (removed by main when the benchmarks are done).
+std::map<int64_t, std::string>& GeneratedPaths() {
+  static std::map<int64_t, std::string> paths;
+  return paths;
+}
+
 // `staycast generate --rows N --seed 3` written to a CSV once per row count, as the CLI reads it.
 const std::string& GeneratedCsv(int64_t rows) {
-  static std::map<int64_t, std::string> paths;
-  auto [it, inserted] = paths.try_emplace(rows);
+  auto [it, inserted] = GeneratedPaths().try_emplace(rows);
   if (!inserted) return it->second;
   it->second = (std::filesystem::temp_directory_path() /
                 ("staycast_features_bench_" + std::to_string(rows) + ".csv"))
@@ -86,4 +92,13 @@ BENCHMARK(BM_HistoryFeaturesFitTransform)
 }  // namespace
 }  // namespace staycast::features
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  std::error_code ignored;
+  for (const auto& [rows, path] : staycast::features::GeneratedPaths())
+    std::filesystem::remove(path, ignored);
+  return 0;
+}
