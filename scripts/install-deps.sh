@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs every Debian package Staycast needs to build, test and run its demo. One list; skips what is
-# already installed, so a second run costs a dpkg query and nothing else.
+# already installed, so a second run costs a dpkg query and nothing else. Given package names as
+# arguments, it installs those instead (bench/install-peers.sh uses this for the Python peers).
 set -euo pipefail
 
 PACKAGES=(
@@ -15,6 +16,8 @@ PACKAGES=(
   postgresql sqlite3 curl
 )
 
+if [ $# -gt 0 ]; then PACKAGES=("$@"); fi
+
 missing=()
 for p in "${PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
@@ -26,7 +29,7 @@ if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
 
-echo "install-deps: installing ${missing[*]}"
+echo "$(basename "$0"): installing ${missing[*]}"
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
