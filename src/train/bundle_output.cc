@@ -114,7 +114,8 @@ Status WriteTrainedBundle(const BundleContents& c) {
     return data::WriteTable(preds, path);
   }));
   std::string log;
-  for (const std::string& note : r.notes) log += note + "\n";
+  for (const std::string& line : r.log) log += line + "\n";
+  for (const std::string& note : r.notes) log += "note: " + note + "\n";
   RETURN_IF_ERROR(w->AddFile(bundle::kRunLogFile, log));
 
   const nlohmann::json metadata = {

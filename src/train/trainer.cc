@@ -69,10 +69,14 @@ std::string DefaultOutDir(const std::string& config_path) {
 
 StatusOr<TrainResult> Train(const TrainOptions& options) {
   Env* env = Env::Default();
-  const auto progress = [&](const std::string& line) {
-    if (options.progress) options.progress(line);
-  };
   TrainResult result;
+  // Progress lines go to the caller and into the bundle's run.log.
+  TrainOptions opts = options;
+  opts.progress = [&result, forward = options.progress](const std::string& line) {
+    result.log.push_back(line);
+    if (forward) forward(line);
+  };
+  const auto progress = [&](const std::string& line) { opts.progress(line); };
   ASSIGN_OR_RETURN(features::RunConfig run, features::LoadConfig(env, options.config_path));
   if (!options.data_override.empty()) run.data.source = options.data_override;
   ASSIGN_OR_RETURN(result.config, ParseTrainConfig(run));
@@ -195,12 +199,12 @@ StatusOr<TrainResult> Train(const TrainOptions& options) {
   // Candidates and baselines.
   std::vector<FittedModel> fitted;
   for (const CandidateSpec& spec : config.baselines) {
-    ASSIGN_OR_RETURN(FittedModel f, FitCandidate(config, spec, true, data, nullptr, options));
+    ASSIGN_OR_RETURN(FittedModel f, FitCandidate(config, spec, true, data, nullptr, opts));
     fitted.push_back(std::move(f));
   }
   for (const CandidateSpec& spec : config.candidates) {
     ASSIGN_OR_RETURN(FittedModel f, FitCandidate(config, spec, false, data,
-                                                 weights.empty() ? nullptr : &weights, options));
+                                                 weights.empty() ? nullptr : &weights, opts));
     fitted.push_back(std::move(f));
   }
   ASSIGN_OR_RETURN(size_t best, ChooseBest(config, fitted));

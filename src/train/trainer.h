@@ -46,6 +46,7 @@ struct TrainResult {
   nlohmann::json split_summary;  // row counts per part, dropped rows, dates
   std::string bundle_dir;
   std::vector<std::string> notes;  // e.g. rows dropped for a missing target
+  std::vector<std::string> log;    // every progress line, for the bundle's run.log
 };
 
 StatusOr<TrainResult> Train(const TrainOptions& options);
