@@ -14,6 +14,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # services and tools used by tests
   postgresql sqlite3 curl
+  # headless browser for the report test
+  chromium
 )
 
 if [ $# -gt 0 ]; then PACKAGES=("$@"); fi
