@@ -295,7 +295,9 @@ StatusOr<nlohmann::json> EvaluateFull(const EvaluationInput& in,
                       {"seed", bo.seed},
                       {"confidence", bo.confidence},
                       {"unit", patients.num_groups() < in.actual.size() ? "patient" : "row"},
-                      {"units", patients.num_groups()}};
+                      {"units", patients.num_groups()},
+                      {"subgroup_replicates",
+                       std::min(bo.replicates, std::max(1, options.subgroup_replicates))}};
   ASSIGN_OR_RETURN(out["baselines"], internal::Baselines(in));
   if (classification) {
     ASSIGN_OR_RETURN(out["classification"], internal::ClassificationSection(in, options));
@@ -308,6 +310,7 @@ StatusOr<nlohmann::json> EvaluateFull(const EvaluationInput& in,
   if (in.table != nullptr) {
     SubgroupOptions so;
     so.bootstrap = bo;
+    so.bootstrap.replicates = std::min(bo.replicates, std::max(1, options.subgroup_replicates));
     for (const std::string& column : options.subgroup_columns) {
       StatusOr<std::pair<std::vector<int32_t>, std::vector<std::string>>> codes =
           SubgroupCodes(*in.table, column);

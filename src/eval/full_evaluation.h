@@ -23,6 +23,8 @@ inline constexpr int kEvaluationVersion = 1;
 
 struct FullEvaluationOptions {
   int bootstrap_replicates = 1000;
+  // Subgroup intervals use at most this many replicates (each column costs a full bootstrap).
+  int subgroup_replicates = 200;
   uint64_t seed = 2026;
   int threads = 2;
   std::vector<std::string> subgroup_columns;
