@@ -162,6 +162,7 @@ StatusOr<nlohmann::json> Explanations(const EvaluationInput& in,
       size_t first = 0;
       while (first < groups.group_of_feature.size() && groups.group_of_feature[first] != g) ++first;
       std::vector<double> fv;
+      fv.reserve(points.size());
       for (size_t r : points) fv.push_back(xs.at(r, first));
       std::vector<double> sorted = fv;
       std::sort(sorted.begin(), sorted.end());
