@@ -48,7 +48,15 @@ $bin predict models:/readmission@champion "$out/admissions.csv" --registry "$reg
   --out "$out/readmission_predictions.csv"
 head -4 "$out/los_predictions.csv"
 
-stage "8. The registry"
+stage "8. The HTML reports of both champions' test-split evaluations (stored in their bundles)"
+$bin evaluate models:/los@champion --registry "$reg" \
+  --report "$out/los_report.html" --json "$out/los_evaluation.json"
+$bin evaluate models:/readmission@champion --registry "$reg" \
+  --report "$out/readmission_report.html" --json "$out/readmission_evaluation.json"
+
+stage "9. The registry"
 $bin models list --registry "$reg"
 
 printf '\nDemo finished; outputs are in %s/\n' "$out"
+printf 'Reports (open in a browser):\n  %s\n  %s\n' "$(realpath "$out/los_report.html")" \
+  "$(realpath "$out/readmission_report.html")"

@@ -18,6 +18,7 @@ void AddAuditCommand(CLI::App& app, CommandAction* action);
 void AddFeaturesCommand(CLI::App& app, CommandAction* action);
 void AddTrainCommand(CLI::App& app, CommandAction* action);
 void AddPredictCommand(CLI::App& app, CommandAction* action);
+void AddEvaluateCommand(CLI::App& app, CommandAction* action);
 void AddRunsCommand(CLI::App& app, CommandAction* action);
 void AddModelsCommand(CLI::App& app, CommandAction* action);
 

@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
   staycast::cli::AddFeaturesCommand(app, &action);
   staycast::cli::AddTrainCommand(app, &action);
   staycast::cli::AddPredictCommand(app, &action);
+  staycast::cli::AddEvaluateCommand(app, &action);
   staycast::cli::AddRunsCommand(app, &action);
   staycast::cli::AddModelsCommand(app, &action);
 
