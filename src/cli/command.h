@@ -20,5 +20,7 @@ void AddTrainCommand(CLI::App& app, CommandAction* action);
 void AddPredictCommand(CLI::App& app, CommandAction* action);
 void AddRunsCommand(CLI::App& app, CommandAction* action);
 void AddModelsCommand(CLI::App& app, CommandAction* action);
+void AddServeCommand(CLI::App& app, CommandAction* action);
+void AddEncountersCommand(CLI::App& app, CommandAction* action);
 
 }  // namespace staycast::cli
