@@ -40,6 +40,8 @@ Status RunServe(ServeOptions opts) {
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  // A client that hangs up mid-response must not kill the server.
+  signal(SIGPIPE, SIG_IGN);
 
   ASSIGN_OR_RETURN(std::unique_ptr<serve::Service> service, serve::Service::Create(opts.service));
   serve::Server server(service.get(), opts.server);
