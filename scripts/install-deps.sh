@@ -14,6 +14,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # services and tools used by tests
   postgresql sqlite3 curl
+  # benchmarks: the HTTP load generator and the Flask peer of the serving benchmark
+  wrk python3-flask
 )
 
 if [ $# -gt 0 ]; then PACKAGES=("$@"); fi
