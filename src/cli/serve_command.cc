@@ -2,6 +2,7 @@
 // or SIGINT (in-flight requests finish, the prediction log is flushed).
 #include <signal.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <memory>
@@ -55,8 +56,9 @@ Status RunServe(ServeOptions opts) {
     server.Stop();
   });
   Status served = server.Run();
-  // If the server ended on its own, wake the waiter so it can be joined.
-  pthread_kill(waiter.native_handle(), SIGTERM);
+  // If the server ended on its own, wake the waiter so it can be joined (the signal is blocked in
+  // every thread, so only its sigwait takes it).
+  if (kill(getpid(), SIGTERM) != 0) spdlog::warn("could not wake the signal thread");
   waiter.join();
   Status closed = service->Shutdown();
   if (service->prediction_log() != nullptr) {

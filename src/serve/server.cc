@@ -23,7 +23,7 @@ std::string RequestId(const httplib::Request& req) {
     return fmt::format("{:08x}", rd());
   }();
   static std::atomic<uint64_t> counter{0};
-  const std::string given = req.get_header_value("X-Request-Id");
+  std::string given = req.get_header_value("X-Request-Id");
   constexpr size_t kMaxId = 64;
   if (!given.empty() && given.size() <= kMaxId &&
       std::all_of(given.begin(), given.end(), [](char c) {
@@ -140,7 +140,7 @@ void Server::InstallRoutes() {
   };
   http_->set_error_handler(on_error);
   http_->set_exception_handler(
-      [svc](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+      [svc](const httplib::Request&, httplib::Response& res, const std::exception_ptr& ep) {
         std::string what = "unknown";
         try {
           std::rethrow_exception(ep);
