@@ -160,6 +160,7 @@ StatusOr<Predictions> Predictor::Predict(const data::Table& input,
     out.upper = std::move(iv.upper);
   }
   out.warnings = RowWarnings(input);
+  out.features = std::move(x);
   return out;
 }
 

@@ -32,6 +32,8 @@ struct Predictions {
   std::vector<std::vector<std::string>> warnings;
   // Table-level repairs (absent columns, unknown-category counts).
   features::TransformReport report;
+  // The feature matrix the model saw (rows x features), e.g. for the serving prediction log.
+  models::Matrix features;
 };
 
 // Per-row explanations of the raw score (the prediction for regression; the log-odds before

@@ -21,5 +21,7 @@ void AddPredictCommand(CLI::App& app, CommandAction* action);
 void AddEvaluateCommand(CLI::App& app, CommandAction* action);
 void AddRunsCommand(CLI::App& app, CommandAction* action);
 void AddModelsCommand(CLI::App& app, CommandAction* action);
+void AddServeCommand(CLI::App& app, CommandAction* action);
+void AddEncountersCommand(CLI::App& app, CommandAction* action);
 
 }  // namespace staycast::cli

@@ -42,6 +42,8 @@ int main(int argc, char** argv) {
   staycast::cli::AddEvaluateCommand(app, &action);
   staycast::cli::AddRunsCommand(app, &action);
   staycast::cli::AddModelsCommand(app, &action);
+  staycast::cli::AddServeCommand(app, &action);
+  staycast::cli::AddEncountersCommand(app, &action);
 
   try {
     app.parse(argc, argv);
