@@ -54,10 +54,11 @@ $bin evaluate models:/los@champion --registry "$reg" \
 $bin evaluate models:/readmission@champion --registry "$reg" \
   --report "$out/readmission_report.html" --json "$out/readmission_evaluation.json"
 
-stage "9. The registry"
+stage "9. The registry: models, and a check that every artifact verifies"
 $bin models list --registry "$reg"
+$bin models check --registry "$reg"
 
-stage "9. Serve both champions over HTTP (docs/http-api.md), send a few requests, stop"
+stage "10. Serve both champions over HTTP (docs/http-api.md), send a few requests, stop"
 # The earlier stays of the generated patients feed history features at serving time.
 $bin encounters load "$out/admissions.csv" --config examples/los.yaml --registry "$reg"
 $bin serve --registry "$reg" --model los@champion --model readmission@champion --port 0 \
