@@ -65,8 +65,7 @@ void FitTransform(benchmark::State& state, const std::string& config_path) {
   for (auto _ : state) {
     StatusOr<FeaturePipeline> pipeline = FeaturePipeline::Create(*config);
     if (!pipeline.ok()) return state.SkipWithError(pipeline.status().ToString().c_str());
-    if (Status s = pipeline->Fit(*table); !s.ok()) return state.SkipWithError(s.ToString().c_str());
-    StatusOr<FeatureMatrix> matrix = pipeline->Transform(*table);
+    StatusOr<FeatureMatrix> matrix = pipeline->FitTransform(*table);
     if (!matrix.ok()) return state.SkipWithError(matrix.status().ToString().c_str());
     benchmark::DoNotOptimize(matrix->columns.data());
   }
