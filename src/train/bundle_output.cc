@@ -65,6 +65,7 @@ nlohmann::json ModelsJson(const TrainResult& r) {
                    {"fit_seconds", m.fit_seconds},
                    {"params", m.params},
                    {"describe", m.describe}});
+    if (!m.search.is_null()) out.back()["search"] = m.search;
   }
   return out;
 }

@@ -261,13 +261,7 @@ Status ParseModels(const YamlContext& ctx, const YAML::Node& node, TrainConfig* 
     }
   }
   if (const YAML::Node s = node["search"]) {
-    RETURN_IF_ERROR(CheckMap(ctx, s, "models.search",
-                             {"method", "trials", "folds", "budget_seconds", "space"}));
-    // The trainer does not run a hyperparameter search yet: refuse the section rather than
-    // silently ignore it.
-    return KeyError(ctx, s, "models.search",
-                    "hyperparameter search is not available in this version; remove the section "
-                    "and set the parameters under models.candidates[].params");
+    ASSIGN_OR_RETURN(out->search, ParseSearchConfig(ctx.origin, s, out->candidates, out->task));
   }
   return OkStatus();
 }

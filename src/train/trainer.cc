@@ -20,6 +20,7 @@
 #include "src/models/conformal.h"
 #include "src/train/bundle_output.h"
 #include "src/train/candidates.h"
+#include "src/train/search.h"
 
 namespace staycast::train {
 namespace {
@@ -202,9 +203,29 @@ StatusOr<TrainResult> Train(const TrainOptions& options) {
     ASSIGN_OR_RETURN(FittedModel f, FitCandidate(config, spec, true, data, nullptr, opts));
     fitted.push_back(std::move(f));
   }
-  for (const CandidateSpec& spec : config.candidates) {
+  std::vector<int> cv_folds;
+  if (config.search.enabled) {
+    ASSIGN_OR_RETURN(cv_folds, CrossValidationFolds(train_table, config.split.group_column,
+                                                    config.search.folds, config.seed));
+  }
+  for (const CandidateSpec& candidate : config.candidates) {
+    CandidateSpec spec = candidate;
+    nlohmann::json search_record;
+    const SearchSpace* space = nullptr;
+    for (const SearchSpace& s : config.search.spaces) {
+      if (s.candidate == spec.name) space = &s;
+    }
+    if (space != nullptr) {
+      // The best parameters by cross-validation on the training rows, refitted on all of them.
+      ASSIGN_OR_RETURN(SearchOutcome outcome,
+                       SearchCandidate(config, spec, *space, data.train, cv_folds, data.valid,
+                                       weights.empty() ? nullptr : &weights, opts.progress));
+      spec.params = outcome.best_trial().params;
+      search_record = outcome.ToJson(config.search, config.primary_metric);
+    }
     ASSIGN_OR_RETURN(FittedModel f, FitCandidate(config, spec, false, data,
                                                  weights.empty() ? nullptr : &weights, opts));
+    f.result.search = std::move(search_record);
     fitted.push_back(std::move(f));
   }
   ASSIGN_OR_RETURN(size_t best, ChooseBest(config, fitted));
