@@ -2,7 +2,7 @@
 # Release into build/ (the binary is build/staycast), then run the demo or the whole test suite.
 JOBS ?= $(shell nproc)
 
-.PHONY: deps build demo test test-release test-asan check-format check-tidy format bench clean
+.PHONY: deps build demo test test-release test-asan check-format check-tidy format bench bench-quick clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -35,7 +35,12 @@ format:
 	@(git ls-files '*.cc' '*.h'; git ls-files --others --exclude-standard '*.cc' '*.h') | sort -u | xargs -r clang-format -i
 
 bench: build
-	@bash bench/run
+	@bash bench/install-peers.sh
+	@/usr/bin/python3 bench/run $(BENCH_ARGS)
+
+bench-quick: build
+	@bash bench/install-peers.sh
+	@/usr/bin/python3 bench/run --quick
 
 clean:
 	@rm -rf build build-asan build-debug

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs every Debian package Staycast needs to build, test and run its demo. One list; skips what is
-# already installed, so a second run costs a dpkg query and nothing else. Given package names as
-# arguments, it installs those instead (bench/install-peers.sh uses this for the Python peers).
+# already installed, so a second run costs a dpkg query and nothing else. `--bench` also installs
+# what `make bench` needs: the Python peers (Debian's pandas, scikit-learn, xgboost, Flask, with
+# OpenBLAS so numpy is not measured on the reference BLAS) and the load generator.
 set -euo pipefail
 
 PACKAGES=(
@@ -15,8 +16,12 @@ PACKAGES=(
   # services and tools used by tests
   postgresql sqlite3 curl
 )
+BENCH_PACKAGES=(
+  python3-pandas python3-numpy libopenblas0-pthread python3-sklearn python3-xgboost python3-flask
+  wrk
+)
 
-if [ $# -gt 0 ]; then PACKAGES=("$@"); fi
+if [ "${1:-}" = "--bench" ]; then PACKAGES+=("${BENCH_PACKAGES[@]}"); fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

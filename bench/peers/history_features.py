@@ -6,6 +6,7 @@
 # Run: build/staycast generate --rows 1000000 --seed 3 --out /tmp/adm1m.csv
 #      /usr/bin/python3 bench/peers/history_features.py --data /tmp/adm1m.csv --staycast build/staycast
 import argparse
+import json
 import os
 import resource
 import statistics
@@ -136,7 +137,14 @@ def main():
     p.add_argument("--staycast", default="build/staycast")
     p.add_argument("--config", default=os.path.join(here, "history_features.yaml"))
     p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--pandas-only", metavar="OUT",
+                   help="only run the pandas side once, write OUT, print a JSON line (bench/run)")
     args = p.parse_args()
+    if args.pandas_only:
+        wall, cpu, compute, compute_cpu = run_pandas(args.data, args.pandas_only)
+        print(json.dumps({"metric": "rows", "value": sum(1 for _ in open(args.data)) - 1,
+                          "seconds": wall, "cpu_seconds": cpu, "history_seconds": compute}))
+        return 0
     with tempfile.TemporaryDirectory() as tmp:
         ours, theirs = os.path.join(tmp, "staycast.csv"), os.path.join(tmp, "pandas.csv")
         st, st_cpu, pd_total, pd_cpu, pd_compute, pd_compute_cpu = [], [], [], [], [], []

@@ -1,9 +1,11 @@
 // `staycast models ...`: registered models, their versions, aliases (promote, rollback), tags and
 // archiving. Thin: parses, calls staycast::registry::Registry, prints a table or --json.
+#include <chrono>
 #include <cstdio>
 #include <memory>
 
 #include "src/cli/command.h"
+#include "src/cli/promote_on_data.h"
 #include "src/cli/text_table.h"
 #include "src/registry/registry.h"
 #include "src/registry/registry_json.h"
@@ -30,6 +32,10 @@ struct ModelsOptions {
   std::string reason;
   std::vector<std::string> tags;
   bool undo = false;
+  std::string on_data;
+  std::string on_history;
+  bool clean = false;
+  int older_than_minutes = 60;
 };
 
 StatusOr<std::unique_ptr<reg::Registry>> Open(const ModelsOptions& opts, bool create) {
@@ -214,6 +220,21 @@ Status Promote(const ModelsOptions& opts) {
   options.force = opts.force;
   options.reason = opts.reason;
   options.user = opts.user;
+  if (!opts.on_data.empty()) {
+    ASSIGN_OR_RETURN(OnDataMeasurement measured,
+                     MeasureOnData(*registry, opts.name, opts.version, opts.alias, opts.on_data,
+                                   opts.on_history));
+    options.candidate_value = measured.candidate;
+    options.current_value = measured.current;
+    options.baseline_value = measured.baseline;
+    options.source = measured.source;
+    if (measured.dropped > 0 && !opts.json) {
+      Print("note: " + std::to_string(measured.dropped) + " rows of " + opts.on_data +
+            " have no label and were not scored\n");
+    }
+  } else if (!opts.on_history.empty()) {
+    return InvalidArgumentError("--history is only used with --on DATA");
+  }
   if (opts.dry_run) {
     ASSIGN_OR_RETURN(reg::GateReport gate,
                      registry->EvaluateGate(opts.name, opts.version, opts.alias, options));
@@ -291,6 +312,44 @@ Status Archive(const ModelsOptions& opts) {
   return OkStatus();
 }
 
+Status Check(const ModelsOptions& opts) {
+  ASSIGN_OR_RETURN(std::unique_ptr<reg::Registry> registry, Open(opts, false));
+  ASSIGN_OR_RETURN(reg::ConsistencyReport report, registry->CheckConsistency());
+  std::vector<std::string> removed;
+  if (opts.clean) {
+    ASSIGN_OR_RETURN(removed, registry->RemoveUnreferencedArtifacts(
+                                  std::chrono::minutes(opts.older_than_minutes)));
+  }
+  if (opts.json) {
+    Print(nlohmann::json({{"versions_checked", report.versions_checked},
+                          {"problems", report.problems},
+                          {"unreferenced_dirs", report.unreferenced_dirs},
+                          {"removed", removed}})
+              .dump(2) +
+          "\n");
+  } else {
+    Print("checked " + std::to_string(report.versions_checked) + " versions: " +
+          (report.problems.empty() ? std::string("every artifact verifies")
+                                   : std::to_string(report.problems.size()) + " problems") +
+          "\n");
+    for (const std::string& problem : report.problems) Print("  PROBLEM " + problem + "\n");
+    const size_t kept = report.unreferenced_dirs.size() - removed.size();
+    for (const std::string& dir : removed) Print("  removed unreferenced " + dir + "\n");
+    if (kept > 0) {
+      Print("  " + std::to_string(kept) + " unreferenced artifact directories (leftovers of " +
+            "interrupted registrations) " +
+            (opts.clean ? "are younger than --older-than and were kept"
+                        : "can be removed with --clean") +
+            "\n");
+    }
+  }
+  if (!report.problems.empty()) {
+    return DataLossError(std::to_string(report.problems.size()) +
+                         " registered versions have a missing or corrupt artifact (listed above)");
+  }
+  return OkStatus();
+}
+
 using Handler = Status (*)(const ModelsOptions&);
 
 CLI::App* AddSub(CLI::App* models, const char* name, const char* help,
@@ -350,6 +409,11 @@ void AddModelsCommand(CLI::App& app, CommandAction* action) {
   promote->add_flag("--force", opts->force, "Override a failed gate (needs --reason)");
   promote->add_option("--reason", opts->reason, "Why; recorded in the history");
   promote->add_flag("--dry-run", opts->dry_run, "Only evaluate the gate");
+  promote->add_option("--on", opts->on_data,
+                      "Compare on these recent labelled rows (CSV or SQL location) instead of "
+                      "the bundles' test results");
+  promote->add_option("--history", opts->on_history,
+                      "Earlier admissions for history features of --on rows");
 
   CLI::App* rollback = AddSub(models, "rollback",
                               "Move an alias back to the version it pointed at before its last "
@@ -371,6 +435,18 @@ void AddModelsCommand(CLI::App& app, CommandAction* action) {
   archive->add_option("name", opts->name, "Model name")->required();
   archive->add_option("version", opts->version, "Version")->required();
   archive->add_flag("--undo", opts->undo, "Unarchive instead");
+
+  CLI::App* check = AddSub(models, "check",
+                           "Verify every version's artifact; list (or --clean) unreferenced "
+                           "artifact directories",
+                           opts, action, Check);
+  check->add_flag("--clean", opts->clean,
+                  "Delete unreferenced artifact directories older than --older-than");
+  check
+      ->add_option("--older-than", opts->older_than_minutes,
+                   "Minutes; younger leftovers may be a registration in progress")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
 }
 
 }  // namespace staycast::cli

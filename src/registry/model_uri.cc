@@ -1,5 +1,5 @@
 // Model URIs (models:/NAME@ALIAS, models:/NAME/VERSION, models:/NAME/latest) resolved to verified
-// artifacts, per-version verification and the whole-store consistency check.
+// artifacts, per-version verification, the whole-store consistency check and its clean-up.
 #include <filesystem>
 #include <set>
 
@@ -123,6 +123,22 @@ StatusOr<ConsistencyReport> Registry::CheckConsistency() {
     }
   }
   return report;
+}
+
+StatusOr<std::vector<std::string>> Registry::RemoveUnreferencedArtifacts(
+    std::chrono::seconds min_age) {
+  ASSIGN_OR_RETURN(ConsistencyReport report, CheckConsistency());
+  const auto now = std::filesystem::file_time_type::clock::now();
+  std::vector<std::string> removed;
+  for (const std::string& dir : report.unreferenced_dirs) {
+    std::error_code ec;
+    const auto changed = std::filesystem::last_write_time(dir, ec);
+    if (ec || now - changed < min_age) continue;
+    std::filesystem::remove_all(dir, ec);
+    if (ec) return UnavailableError(dir + ": cannot remove: " + ec.message());
+    removed.push_back(dir);
+  }
+  return removed;
 }
 
 StatusOr<std::string> ResolveBundleLocation(const std::string& path_or_uri,

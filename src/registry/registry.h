@@ -3,6 +3,7 @@
 // append-only history, a promotion gate and one-command rollback. Over SQLite or PostgreSQL.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -134,8 +135,10 @@ struct PromoteOptions {
   bool force = false;
   std::string reason;  // required with force
   std::string user;    // empty: the OS user
+  // Measured elsewhere (e.g. `promote --on DATA`); unset: the bundles' recorded test metrics.
   std::optional<double> candidate_value;
   std::optional<double> current_value;
+  std::optional<double> baseline_value;
   std::string source = "test";  // where the numbers come from, recorded in the history
 };
 
@@ -254,6 +257,10 @@ class Registry {
   Status VerifyVersion(const std::string& name, int version);
   // Verifies every version's artifact and lists unreferenced artifact directories.
   StatusOr<ConsistencyReport> CheckConsistency();
+  // Deletes the unreferenced artifact directories (leftovers of interrupted or failed
+  // registrations) last changed more than `min_age` ago; younger ones may belong to a registration
+  // still in progress and are kept. Returns the paths removed.
+  StatusOr<std::vector<std::string>> RemoveUnreferencedArtifacts(std::chrono::seconds min_age);
 
  private:
   Registry(std::unique_ptr<Store> store, std::string artifact_root, RegistryOptions options);

@@ -208,9 +208,11 @@ StatusOr<GateReport> Registry::EvaluateGateLocked(const std::string& name, int v
                               direction + ")");
     }
   }
-  gate.baseline = MetricFrom(candidate.metadata, "baseline_metrics", "test", gate.metric);
+  gate.baseline = options.baseline_value
+                      ? options.baseline_value
+                      : MetricFrom(candidate.metadata, "baseline_metrics", "test", gate.metric);
   if (gate.candidate && gate.baseline && worse(*gate.candidate, *gate.baseline)) {
-    gate.failures.push_back("test " + gate.metric + " " + Num(*gate.candidate) +
+    gate.failures.push_back(options.source + " " + gate.metric + " " + Num(*gate.candidate) +
                             " is worse than its baseline " + Num(*gate.baseline) + " (" +
                             direction + ")");
   }
