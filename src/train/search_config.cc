@@ -8,19 +8,19 @@
 #include <random>
 #include <set>
 
-#include "src/features/config_yaml.h"
+#include "src/core/yaml.h"
 #include "src/train/train_config.h"
 
 namespace staycast::train {
 namespace {
 
-using features::internal::CheckMap;
-using features::internal::JoinNames;
-using features::internal::KeyError;
-using features::internal::ReadDouble;
-using features::internal::ReadInt;
-using features::internal::ReadString;
-using features::internal::YamlContext;
+using yaml::CheckMap;
+using yaml::JoinNames;
+using yaml::KeyError;
+using yaml::ReadDouble;
+using yaml::ReadInt;
+using yaml::ReadString;
+using yaml::YamlContext;
 
 constexpr int kDefaultRandomTrials = 20;
 constexpr int kMaxTrials = 10000;
@@ -232,7 +232,7 @@ StatusOr<SearchConfig> ParseSearchConfig(const std::string& origin, const YAML::
                                  [&](const CandidateSpec& c) { return c.name == name; });
     if (it == candidates.end()) {
       std::string message = "no candidate is named '" + name + "'";
-      const std::string guess = features::internal::DidYouMean(name, names);
+      const std::string guess = yaml::DidYouMean(name, names);
       if (!guess.empty()) message += " (did you mean '" + guess + "'?)";
       return KeyError(ctx, kv.first, path, message + "; candidates: " + JoinNames(names));
     }

@@ -16,7 +16,6 @@
 #include "src/eval/evaluation.h"
 #include "src/eval/metrics_inputs.h"
 #include "src/eval/metrics_threshold.h"
-#include "src/features/audit_internal.h"
 #include "src/features/pipeline.h"
 #include "src/models/calibration.h"
 #include "src/models/conformal.h"
@@ -145,7 +144,7 @@ StatusOr<TrainResult> Train(const TrainOptions& options) {
   const data::Table table = std::move(*loaded);
   const data::Table& full_table = table;
   const std::string fingerprint = csv_path ? "sha256:" + *file_sha : TableFingerprint(table);
-  ASSIGN_OR_RETURN(std::vector<double> y_all, features::internal::TargetValues(run, table));
+  ASSIGN_OR_RETURN(std::vector<double> y_all, features::TargetValues(run, table));
   // Rows without a target are not trained or tested on, but stay in the table that history
   // features are computed from (they are real admissions), exactly as at prediction time.
   std::vector<size_t> keep;
