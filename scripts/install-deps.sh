@@ -15,6 +15,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # services and tools used by tests
   postgresql sqlite3 curl
+  # headless browser for the report test
+  chromium
 )
 BENCH_PACKAGES=(
   python3-pandas python3-numpy libopenblas0-pthread python3-sklearn python3-xgboost python3-flask

@@ -13,6 +13,8 @@ inline constexpr const char* kIntervalsFile = "intervals.json";       // regress
 inline constexpr const char* kSchemaFile = "input_schema.json";       // columns the model reads
 inline constexpr const char* kProfileFile = "reference_profile.json";
 inline constexpr const char* kMetricsFile = "metrics.json";  // comparison and test metrics
+// The full test-split evaluation (eval::EvaluateFull); `staycast evaluate BUNDLE` renders it.
+inline constexpr const char* kEvaluationFile = "evaluation.json";
 inline constexpr const char* kTestPredictionsFile = "test_predictions.csv";
 inline constexpr const char* kRunLogFile = "run.log";
 

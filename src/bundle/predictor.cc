@@ -108,6 +108,10 @@ StatusOr<std::unique_ptr<Predictor>> Predictor::Load(const std::string& path) {
     }
   }
   p->threshold_ = p->metadata_.value("threshold", 0.5);
+  p->groups_ = explain::GroupFeatures(p->pipeline_->config(), p->pipeline_->schema());
+  if (p->groups_.group_of_feature.size() != p->model_->num_features()) {
+    p->groups_ = explain::Ungrouped(p->model_->feature_names());
+  }
   return p;
 }
 
@@ -192,6 +196,25 @@ StatusOr<Predictions> Predictor::Predict(const data::Table& input,
     out.lower = std::move(iv.lower);
     out.upper = std::move(iv.upper);
   }
+  out.warnings = RowWarnings(input);
+  out.features = std::move(x);
+  return out;
+}
+
+}  // namespace staycast::bundle
+
+namespace staycast::bundle {
+
+StatusOr<Explanations> Predictor::Explain(const data::Table& input, const data::Table* history,
+                                          size_t top_k) const {
+  Explanations out;
+  out.log_odds = task_ == models::Task::kClassification;
+  out.groups = groups_.names;
+  if (input.num_rows() == 0) return out;
+  features::TransformReport report;
+  ASSIGN_OR_RETURN(models::Matrix x, Features(input, history, &report));
+  ASSIGN_OR_RETURN(models::Contributions c, model_->Contribute(x));
+  out.rows = explain::TopContributions(c, groups_, top_k);
   out.warnings = RowWarnings(input);
   return out;
 }

@@ -14,6 +14,7 @@
 #include "src/core/status.h"
 #include "src/data/io.h"
 #include "src/data/table.h"
+#include "src/explain/groups.h"
 #include "src/features/pipeline.h"
 #include "src/models/calibration.h"
 #include "src/models/conformal.h"
@@ -32,6 +33,17 @@ struct Predictions {
   std::vector<std::vector<std::string>> warnings;
   // Table-level repairs (absent columns, unknown-category counts).
   features::TransformReport report;
+  // The feature matrix the model saw (rows x features), e.g. for the serving prediction log.
+  models::Matrix features;
+};
+
+// Per-row explanations of the raw score (the prediction for regression; the log-odds before
+// calibration for classification), grouped by original input column.
+struct Explanations {
+  bool log_odds = false;
+  std::vector<std::string> groups;                 // every group, in feature order
+  std::vector<explain::RowExplanation> rows;       // one per input row
+  std::vector<std::vector<std::string>> warnings;  // per row, as in Predictions
 };
 
 class Predictor {
@@ -59,6 +71,13 @@ class Predictor {
   StatusOr<Predictions> Predict(const data::Table& input,
                                 const data::Table* history = nullptr) const;
 
+  // The top_k contributions (0 = all) per row, grouped by original column. FailedPrecondition for
+  // model types without contributions (svr, baselines).
+  StatusOr<Explanations> Explain(const data::Table& input, const data::Table* history,
+                                 size_t top_k) const;
+  // The model features grouped by original input column (for importance tables).
+  const explain::FeatureGroups& feature_groups() const { return groups_; }
+
   // The feature matrix the model sees for `input` (same history rule), as rows x features.
   StatusOr<models::Matrix> Features(const data::Table& input, const data::Table* history,
                                     features::TransformReport* report) const;
@@ -81,6 +100,7 @@ class Predictor {
   std::optional<models::ConformalIntervals> intervals_;
   nlohmann::json metadata_;
   nlohmann::json schema_;
+  explain::FeatureGroups groups_;
   double threshold_ = 0.5;
 };
 

@@ -18,7 +18,10 @@ void AddAuditCommand(CLI::App& app, CommandAction* action);
 void AddFeaturesCommand(CLI::App& app, CommandAction* action);
 void AddTrainCommand(CLI::App& app, CommandAction* action);
 void AddPredictCommand(CLI::App& app, CommandAction* action);
+void AddEvaluateCommand(CLI::App& app, CommandAction* action);
 void AddRunsCommand(CLI::App& app, CommandAction* action);
 void AddModelsCommand(CLI::App& app, CommandAction* action);
+void AddServeCommand(CLI::App& app, CommandAction* action);
+void AddEncountersCommand(CLI::App& app, CommandAction* action);
 
 }  // namespace staycast::cli

@@ -26,9 +26,8 @@ Status RunFeaturesCommand(const FeaturesCommandOptions& opts) {
   const std::string id = config.IdColumn();
   ASSIGN_OR_RETURN(features::FeaturePipeline pipeline,
                    features::FeaturePipeline::Create(std::move(config)));
-  RETURN_IF_ERROR(pipeline.Fit(table));
   features::TransformReport report;
-  ASSIGN_OR_RETURN(features::FeatureMatrix matrix, pipeline.Transform(table, &report));
+  ASSIGN_OR_RETURN(features::FeatureMatrix matrix, pipeline.FitTransform(table, &report));
   data::Table out;
   if (!id.empty()) {
     if (const data::Column* ids = table.FindColumn(id)) RETURN_IF_ERROR(out.AddColumn(*ids));

@@ -1,5 +1,6 @@
 // staycast: the command-line entry point. Parses arguments, runs the chosen subcommand and maps its
 // Status to one clear error line and an exit code.
+#include <malloc.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -14,6 +15,11 @@ int main(int argc, char** argv) {
   // OpenMP threads (XGBoost) must not spin while waiting: on a busy 2-core machine spinning made
   // training 15x slower (docs/measured-facts.md). Users may still override it.
   setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
+  // Column-sized buffers (tens of MB) are allocated and freed many times per command; glibc's
+  // defaults map and unmap each one, and zeroing the fresh pages cost a third of `features` on 1M
+  // rows (docs/benchmarks.md). Keep them in the heap instead; peak RSS is unchanged.
+  mallopt(M_MMAP_THRESHOLD, 256 << 20);
+  mallopt(M_TRIM_THRESHOLD, 512 << 20);
   spdlog::set_default_logger(spdlog::stderr_color_mt("staycast"));
   spdlog::set_pattern("%^[%l]%$ %v");
 
@@ -33,8 +39,11 @@ int main(int argc, char** argv) {
   staycast::cli::AddFeaturesCommand(app, &action);
   staycast::cli::AddTrainCommand(app, &action);
   staycast::cli::AddPredictCommand(app, &action);
+  staycast::cli::AddEvaluateCommand(app, &action);
   staycast::cli::AddRunsCommand(app, &action);
   staycast::cli::AddModelsCommand(app, &action);
+  staycast::cli::AddServeCommand(app, &action);
+  staycast::cli::AddEncountersCommand(app, &action);
 
   try {
     app.parse(argc, argv);

@@ -13,7 +13,7 @@ using sql::TableName;
 
 constexpr size_t kCopyFlushBytes = 1 << 20;
 
-const char* SqlTypeFor(ColumnType type) {
+const char* PostgresTypeFor(ColumnType type) {
   switch (type) {
     case ColumnType::kNumeric: return "DOUBLE PRECISION";
     case ColumnType::kTimestamp: return "TIMESTAMP";  // Without time zone; values are UTC.
@@ -116,7 +116,7 @@ class PostgresWriter : public TableWriter {
     std::string create = "CREATE TABLE " + table_ + " (";
     for (size_t i = 0; i < schema_.fields.size(); ++i) {
       const Field& f = schema_.fields[i];
-      create += (i > 0 ? ", " : "") + sql::QuoteIdentifier(f.name) + " " + SqlTypeFor(f.type);
+      create += (i > 0 ? ", " : "") + sql::QuoteIdentifier(f.name) + " " + PostgresTypeFor(f.type);
     }
     RETURN_IF_ERROR(pg::Exec(conn, create + ")", "cannot create the table"));
     const std::string columns_table = sql::QuoteColumnsTable(name);

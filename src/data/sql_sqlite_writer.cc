@@ -24,7 +24,7 @@ using lite::StepDone;
 using lite::Stmt;
 using sql::TableName;
 
-const char* SqlTypeFor(ColumnType type) {
+const char* SqliteTypeFor(ColumnType type) {
   switch (type) {
     case ColumnType::kNumeric: return "REAL";
     case ColumnType::kTimestamp: return "TIMESTAMP";
@@ -81,7 +81,7 @@ class SqliteWriter : public TableWriter {
     std::string insert = "INSERT INTO " + sql::QuoteTableName(name) + " VALUES (";
     for (size_t i = 0; i < schema_.fields.size(); ++i) {
       const Field& f = schema_.fields[i];
-      create += (i > 0 ? ", " : "") + sql::QuoteIdentifier(f.name) + " " + SqlTypeFor(f.type);
+      create += (i > 0 ? ", " : "") + sql::QuoteIdentifier(f.name) + " " + SqliteTypeFor(f.type);
       insert += (i > 0 ? ", ?" : "?");
     }
     RETURN_IF_ERROR(Exec(db, create + ")", "cannot create the table"));

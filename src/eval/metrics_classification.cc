@@ -13,9 +13,9 @@
 namespace staycast::eval {
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 using internal::CountOf;
 using internal::ForEachTieBlock;
+using internal::kNaN;
 
 void ClassTotals(const BinaryPredictions& data, RowCounts counts, double* pos, double* neg) {
   *pos = 0;

@@ -3,10 +3,13 @@
 #pragma once
 
 #include <cstddef>
+#include <limits>
 
 #include "src/eval/metrics_inputs.h"
 
 namespace staycast::eval::internal {
+
+inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 inline double CountOf(RowCounts counts, size_t row) {
   return counts.empty() ? 1.0 : static_cast<double>(counts[row]);

@@ -11,8 +11,8 @@
 namespace staycast::eval {
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 using internal::CountOf;
+using internal::kNaN;
 
 // Median of |error| over the multiset where row i appears counts[i] times.
 double MedianAbsError(const RegressionPredictions& data, RowCounts counts, double total) {

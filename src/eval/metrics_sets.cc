@@ -17,8 +17,8 @@
 namespace staycast::eval {
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 using internal::CountOf;
+using internal::kNaN;
 
 class ClassificationSet : public MetricSet {
  public:

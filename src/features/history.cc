@@ -73,6 +73,27 @@ struct TopTwo {
   }
 };
 
+// Sorts items by entity with a counting sort (entity codes are small non-negative integers), then
+// each entity's few items by `less`: O(n + entities) instead of a comparison sort of all n.
+template <typename T, typename Less>
+void SortByEntity(std::vector<T>* items, Less less) {
+  if (items->size() < 2) return;
+  int32_t max_entity = 0;
+  for (const T& item : *items) max_entity = std::max(max_entity, item.entity);
+  std::vector<uint32_t> start(static_cast<size_t>(max_entity) + 2, 0);
+  for (const T& item : *items) ++start[static_cast<size_t>(item.entity) + 1];
+  for (size_t e = 1; e < start.size(); ++e) start[e] += start[e - 1];
+  std::vector<T> sorted(items->size());
+  std::vector<uint32_t> next(start.begin(), start.end() - 1);
+  for (const T& item : *items) sorted[next[static_cast<size_t>(item.entity)]++] = item;
+  for (size_t e = 0; e + 1 < start.size(); ++e) {
+    if (start[e + 1] - start[e] > 1) {
+      std::sort(sorted.begin() + start[e], sorted.begin() + start[e + 1], less);
+    }
+  }
+  items->swap(sorted);
+}
+
 bool NeedsValue(HistoryOp op) {
   return op == HistoryOp::kMean || op == HistoryOp::kMax || op == HistoryOp::kMin ||
          op == HistoryOp::kSum || op == HistoryOp::kLast;
@@ -109,15 +130,11 @@ void ComputeHistory(HistoryOp op, const HistoryRows& rows, const HistoryFacts& f
     }
   }
   // Ties are broken by value, never by row position, so that the input order cannot matter.
-  std::sort(fs.begin(), fs.end(), [](const Fact& a, const Fact& b) {
-    if (a.entity != b.entity) return a.entity < b.entity;
+  SortByEntity(&fs, [](const Fact& a, const Fact& b) {
     if (a.time != b.time) return a.time < b.time;
     return a.value < b.value;
   });
-  std::sort(qs.begin(), qs.end(), [](const Query& a, const Query& b) {
-    if (a.entity != b.entity) return a.entity < b.entity;
-    return a.time < b.time;
-  });
+  SortByEntity(&qs, [](const Query& a, const Query& b) { return a.time < b.time; });
 
   size_t fi = 0;
   size_t qi = 0;

@@ -131,6 +131,18 @@ Status FeaturePipeline::Fit(const data::Table& train) {
   return OkStatus();
 }
 
+StatusOr<FeatureMatrix> FeaturePipeline::FitTransform(const data::Table& train,
+                                                      TransformReport* report) {
+  FeatureMatrix matrix;
+  TransformReport local;
+  fitted_ = false;
+  RETURN_IF_ERROR(RunTransforms(*config_, transforms_, train, /*fit=*/true, &matrix,
+                                report != nullptr ? report : &local));
+  schema_ = matrix.fields;
+  fitted_ = true;
+  return matrix;
+}
+
 StatusOr<FeatureMatrix> FeaturePipeline::Transform(const data::Table& table,
                                                    TransformReport* report) const {
   if (!fitted_) return FailedPreconditionError("the feature pipeline is not fitted");

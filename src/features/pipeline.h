@@ -27,6 +27,9 @@ class FeaturePipeline {
 
   // Learns every transform's state from `train` only. Every column a feature reads must be present.
   Status Fit(const data::Table& train);
+  // Fit(train) then Transform(train) in one pass: the matrix the fit computes on the way is
+  // returned instead of being computed again (identical values; tested).
+  StatusOr<FeatureMatrix> FitTransform(const data::Table& train, TransformReport* report = nullptr);
   bool fitted() const { return fitted_; }
 
   // The feature matrix of `table`. Declared columns absent from `table` are imputed as missing and

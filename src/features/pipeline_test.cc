@@ -150,6 +150,26 @@ TEST_P(PipelinePropertyTest, SaveLoadGivesIdenticalOutput) {
   }
 }
 
+TEST_P(PipelinePropertyTest, FitTransformEqualsFitThenTransform) {
+  const data::Table train = testing::MakeAdmissions({.patients = 120, .seed = 31});
+  const FeaturePipeline fitted = MakeFitted(GetParam(), train);
+  ASSERT_OK_AND_ASSIGN(FeatureMatrix expected, fitted.Transform(train));
+  auto config = ParseConfig(testing::ReadExample(GetParam()), GetParam());
+  ASSERT_OK(config);
+  ASSERT_OK_AND_ASSIGN(FeaturePipeline p, FeaturePipeline::Create(*std::move(config)));
+  ASSERT_OK_AND_ASSIGN(FeatureMatrix once, p.FitTransform(train));
+  EXPECT_TRUE(p.fitted());
+  EXPECT_EQ(p.ToJson(), fitted.ToJson());
+  EXPECT_EQ(p.schema(), fitted.schema());
+  ASSERT_EQ(once.columns.size(), expected.columns.size());
+  for (size_t j = 0; j < once.columns.size(); ++j) {
+    EXPECT_EQ(once.fields[j].name, expected.fields[j].name);
+    for (size_t r = 0; r < once.num_rows; ++r) {
+      ASSERT_TRUE(Same(once.columns[j][r], expected.columns[j][r])) << once.fields[j].name;
+    }
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Examples, PipelinePropertyTest,
                          ::testing::Values("los.yaml", "readmission.yaml"));
 

@@ -18,7 +18,7 @@ namespace {
 
 using T = data::ColumnType;
 
-constexpr const char* kWhat = "a MIMIC-IV hosp folder";
+constexpr const char* kMimicSource = "a MIMIC-IV hosp folder";
 
 const std::vector<SourceColumn>& AdmissionsColumns() {
   static const std::vector<SourceColumn> kColumns = {
@@ -34,7 +34,7 @@ const std::vector<SourceColumn>& AdmissionsColumns() {
   };
   return kColumns;
 }
-const std::vector<SourceColumn>& PatientsColumns() {
+const std::vector<SourceColumn>& MimicPatientsColumns() {
   static const std::vector<SourceColumn> kColumns = {{"subject_id", T::kCategorical},
                                                      {"gender", T::kCategorical},
                                                      {"anchor_age", T::kNumeric},
@@ -185,18 +185,23 @@ StatusOr<MimicIvTables> ReadMimicIvTables(const std::string& dir) {
     hosp = dir + "/hosp";
   }
   MimicIvTables t;
-  ASSIGN_OR_RETURN(t.admissions, ReadSourceCsv(hosp, "admissions.csv", AdmissionsColumns(), kWhat));
-  ASSIGN_OR_RETURN(t.patients, ReadSourceCsv(hosp, "patients.csv", PatientsColumns(), kWhat));
-  ASSIGN_OR_RETURN(t.diagnoses, ReadSourceCsv(hosp, "diagnoses_icd.csv", CodesColumns(), kWhat));
-  ASSIGN_OR_RETURN(t.procedures, ReadSourceCsv(hosp, "procedures_icd.csv", CodesColumns(), kWhat));
-  ASSIGN_OR_RETURN(t.services, ReadSourceCsv(hosp, "services.csv", ServicesColumns(), kWhat));
-  ASSIGN_OR_RETURN(t.drgcodes, ReadSourceCsv(hosp, "drgcodes.csv", DrgColumns(), kWhat));
+  ASSIGN_OR_RETURN(t.admissions,
+                   ReadSourceCsv(hosp, "admissions.csv", AdmissionsColumns(), kMimicSource));
+  ASSIGN_OR_RETURN(t.patients,
+                   ReadSourceCsv(hosp, "patients.csv", MimicPatientsColumns(), kMimicSource));
+  ASSIGN_OR_RETURN(t.diagnoses,
+                   ReadSourceCsv(hosp, "diagnoses_icd.csv", CodesColumns(), kMimicSource));
+  ASSIGN_OR_RETURN(t.procedures,
+                   ReadSourceCsv(hosp, "procedures_icd.csv", CodesColumns(), kMimicSource));
+  ASSIGN_OR_RETURN(t.services,
+                   ReadSourceCsv(hosp, "services.csv", ServicesColumns(), kMimicSource));
+  ASSIGN_OR_RETURN(t.drgcodes, ReadSourceCsv(hosp, "drgcodes.csv", DrgColumns(), kMimicSource));
   return t;
 }
 
 StatusOr<data::Table> BuildMimicIvAdmissions(const MimicIvTables& t) {
   RETURN_IF_ERROR(RequireColumns(t.admissions, AdmissionsColumns()));
-  RETURN_IF_ERROR(RequireColumns(t.patients, PatientsColumns()));
+  RETURN_IF_ERROR(RequireColumns(t.patients, MimicPatientsColumns()));
   RETURN_IF_ERROR(RequireColumns(t.diagnoses, CodesColumns()));
   RETURN_IF_ERROR(RequireColumns(t.procedures, CodesColumns()));
   RETURN_IF_ERROR(RequireColumns(t.services, ServicesColumns()));

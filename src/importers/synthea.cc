@@ -19,7 +19,7 @@ namespace {
 
 using T = data::ColumnType;
 
-constexpr const char* kWhat = "a Synthea CSV export";
+constexpr const char* kSyntheaSource = "a Synthea CSV export";
 
 // An emergency encounter starting up to this long before an inpatient one makes it an emergency
 // admission (Synthea starts the admission at, or within the hour after, the emergency visit).
@@ -36,7 +36,7 @@ const std::vector<SourceColumn>& EncountersColumns() {
       {"CODE", T::kCategorical},  {"REASONCODE", T::kCategorical}};
   return kColumns;
 }
-const std::vector<SourceColumn>& PatientsColumns() {
+const std::vector<SourceColumn>& SyntheaPatientsColumns() {
   static const std::vector<SourceColumn> kColumns = {{"Id", T::kCategorical},
                                                      {"BIRTHDATE", T::kTimestamp},
                                                      {"DEATHDATE", T::kTimestamp},
@@ -138,17 +138,21 @@ StatusOr<SyntheaTables> ReadSyntheaTables(const std::string& dir) {
     csv = dir + "/csv";
   }
   SyntheaTables t;
-  ASSIGN_OR_RETURN(t.encounters, ReadSourceCsv(csv, "encounters.csv", EncountersColumns(), kWhat));
-  ASSIGN_OR_RETURN(t.patients, ReadSourceCsv(csv, "patients.csv", PatientsColumns(), kWhat));
-  ASSIGN_OR_RETURN(t.conditions, ReadSourceCsv(csv, "conditions.csv", ClinicalColumns(), kWhat));
-  ASSIGN_OR_RETURN(t.procedures, ReadSourceCsv(csv, "procedures.csv", ClinicalColumns(), kWhat));
-  ASSIGN_OR_RETURN(t.payers, ReadSourceCsv(csv, "payers.csv", PayersColumns(), kWhat));
+  ASSIGN_OR_RETURN(t.encounters,
+                   ReadSourceCsv(csv, "encounters.csv", EncountersColumns(), kSyntheaSource));
+  ASSIGN_OR_RETURN(t.patients,
+                   ReadSourceCsv(csv, "patients.csv", SyntheaPatientsColumns(), kSyntheaSource));
+  ASSIGN_OR_RETURN(t.conditions,
+                   ReadSourceCsv(csv, "conditions.csv", ClinicalColumns(), kSyntheaSource));
+  ASSIGN_OR_RETURN(t.procedures,
+                   ReadSourceCsv(csv, "procedures.csv", ClinicalColumns(), kSyntheaSource));
+  ASSIGN_OR_RETURN(t.payers, ReadSourceCsv(csv, "payers.csv", PayersColumns(), kSyntheaSource));
   return t;
 }
 
 StatusOr<data::Table> BuildSyntheaAdmissions(const SyntheaTables& t) {
   RETURN_IF_ERROR(RequireColumns(t.encounters, EncountersColumns()));
-  RETURN_IF_ERROR(RequireColumns(t.patients, PatientsColumns()));
+  RETURN_IF_ERROR(RequireColumns(t.patients, SyntheaPatientsColumns()));
   RETURN_IF_ERROR(RequireColumns(t.conditions, ClinicalColumns()));
   RETURN_IF_ERROR(RequireColumns(t.procedures, ClinicalColumns()));
   RETURN_IF_ERROR(RequireColumns(t.payers, PayersColumns()));

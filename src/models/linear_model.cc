@@ -42,6 +42,24 @@ class LinearModel : public Model {
   Status FitImpl(const Matrix& x, const std::vector<double>& y, const std::vector<double>& w,
                  const FitOptions& options) override;
   StatusOr<std::vector<double>> PredictImpl(const Matrix& x) const override;
+  // coefficient x standardised value (= original-unit coefficient x (x - training mean)); the
+  // bias is the standardised intercept, the score of a row at the training means.
+  StatusOr<Contributions> ContributeImpl(const Matrix& x) const override {
+    Contributions out;
+    out.rows = x.rows;
+    out.cols = x.cols;
+    out.log_odds = task() == Task::kClassification;
+    out.values.resize(x.rows * x.cols);
+    out.bias.assign(x.rows, intercept_);
+    std::vector<double> z(x.cols);
+    for (size_t r = 0; r < x.rows; ++r) {
+      standardizer_.TransformRow(x.row(r), z.data());
+      for (size_t c = 0; c < x.cols; ++c) {
+        out.values[r * x.cols + c] = beta_[static_cast<Eigen::Index>(c)] * z[c];
+      }
+    }
+    return out;
+  }
   StatusOr<nlohmann::json> SaveStateJson() const override {
     return nlohmann::json{
         {"standardizer", standardizer_.ToJson()},

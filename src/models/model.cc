@@ -175,6 +175,17 @@ StatusOr<std::vector<double>> Model::Predict(const Matrix& x) const {
   return PredictImpl(x);
 }
 
+StatusOr<Contributions> Model::Contribute(const Matrix& x) const {
+  RETURN_IF_ERROR(CheckPredictMatrix(x));
+  if (x.rows == 0) {
+    Contributions empty;
+    empty.cols = x.cols;
+    empty.log_odds = task_ == Task::kClassification;
+    return empty;
+  }
+  return ContributeImpl(x);
+}
+
 nlohmann::json Model::SaveConfig() const {
   return {{"type", type()}, {"task", TaskName(task())}, {"params", params()}};
 }

@@ -31,6 +31,19 @@ struct RoundInfo {
   int best_round = 0;  // best validation round so far (the current round without validation)
 };
 
+// An additive explanation of the raw score of each row: bias[r] + sum_c values[r * cols + c]
+// equals the model's raw score for row r. The raw score is the prediction for regression and the
+// log-odds (margin, before the sigmoid and before any calibration) for classification. Trees use
+// XGBoost's exact TreeSHAP; linear models use coefficient x centred value.
+struct Contributions {
+  size_t rows = 0;
+  size_t cols = 0;
+  std::vector<double> values;  // rows x cols, row-major, in the model's feature order
+  std::vector<double> bias;    // per row (the expected raw score)
+  bool log_odds = false;       // true for classification
+  double at(size_t r, size_t c) const { return values[r * cols + c]; }
+};
+
 // Everything a fit needs besides the data and the hyperparameters. Pointers are non-owning and
 // may be null; they must outlive the Fit call.
 struct FitOptions {
@@ -65,6 +78,16 @@ class Model {
   // Predicts one value per row. Fails if unfitted or if the columns do not match training.
   StatusOr<std::vector<double>> Predict(const Matrix& x) const;
 
+  // Per-row, per-feature contributions to the raw score (see Contributions). FailedPrecondition
+  // for types without an additive explanation (svr, baselines) or an unfitted model.
+  StatusOr<Contributions> Contribute(const Matrix& x) const;
+
+  // XGBoost's "total_gain" importance per feature (0 for unused features), in feature order.
+  // FailedPrecondition for types other than the XGBoost ones.
+  virtual StatusOr<std::vector<double>> GainImportance() const {
+    return FailedPreconditionError(type() + " has no gain importance (tree models only)");
+  }
+
   // Hyperparameters with defaults filled in: {"type": ..., "task": ..., "params": {...}}.
   // CreateModelFromConfig(SaveConfig()) builds an equivalent unfitted model.
   nlohmann::json SaveConfig() const;
@@ -93,6 +116,12 @@ class Model {
                          const std::vector<double>& weights, const FitOptions& options) = 0;
   // Called with a validated matrix whose column count matches training.
   virtual StatusOr<std::vector<double>> PredictImpl(const Matrix& x) const = 0;
+  // Called with a validated matrix; the default says the type has no additive explanation.
+  virtual StatusOr<Contributions> ContributeImpl(const Matrix& x) const {
+    return FailedPreconditionError(type() +
+                                   " has no per-feature contributions (trees and linear models "
+                                   "only); use permutation importance");
+  }
   // Learned state specific to the type; the base records features and task around it.
   virtual StatusOr<nlohmann::json> SaveStateJson() const = 0;
   virtual Status LoadStateJson(const nlohmann::json& state) = 0;

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <limits>
 #include <numeric>
 #include <vector>
@@ -149,6 +150,8 @@ class XgboostModel : public Model {
   Status FitImpl(const Matrix& x, const std::vector<double>& y, const std::vector<double>& w,
                  const FitOptions& options) override;
   StatusOr<std::vector<double>> PredictImpl(const Matrix& x) const override;
+  StatusOr<Contributions> ContributeImpl(const Matrix& x) const override;
+  StatusOr<std::vector<double>> GainImportance() const override;
   StatusOr<nlohmann::json> SaveStateJson() const override { return InternalError("raw state"); }
   Status LoadStateJson(const nlohmann::json& state) override { return InternalError("raw state"); }
   bool raw_state() const override { return true; }
@@ -338,6 +341,63 @@ StatusOr<std::vector<double>> XgboostModel::PredictImpl(const Matrix& x) const {
                          std::to_string(x.rows) + " rows");
   }
   return std::vector<double>(result, result + n);
+}
+
+// Exact TreeSHAP through the DMatrix path (in-place prediction has no contributions in 1.7).
+StatusOr<Contributions> XgboostModel::ContributeImpl(const Matrix& x) const {
+  const OmpThreadsScope omp_threads(predict_threads_);
+  Status status;
+  xgb::DMatrixPtr dmat = MakeDMatrix(x, predict_threads_, &status);
+  RETURN_IF_ERROR(status);
+  static const char* const kConfig =
+      R"({"type": 2, "training": false, "iteration_begin": 0, "iteration_end": 0,)"
+      R"( "strict_shape": false})";
+  const bst_ulong* shape = nullptr;
+  bst_ulong dim = 0;
+  const float* result = nullptr;
+  RETURN_IF_ERROR(xgb::Check(
+      XGBoosterPredictFromDMatrix(booster_.get(), dmat.get(), kConfig, &shape, &dim, &result),
+      "computing SHAP contributions for " + std::to_string(x.rows) + " rows"));
+  if (dim != 2 || shape[0] != x.rows || shape[1] != x.cols + 1) {
+    return InternalError("XGBoost returned contributions of an unexpected shape for " +
+                         std::to_string(x.rows) + " x " + std::to_string(x.cols));
+  }
+  Contributions out;
+  out.rows = x.rows;
+  out.cols = x.cols;
+  out.log_odds = task() == Task::kClassification;
+  out.values.resize(x.rows * x.cols);
+  out.bias.resize(x.rows);
+  const size_t width = x.cols + 1;
+  for (size_t r = 0; r < x.rows; ++r) {
+    const float* row = result + r * width;
+    for (size_t c = 0; c < x.cols; ++c) out.values[r * x.cols + c] = row[c];
+    out.bias[r] = row[x.cols];
+  }
+  return out;
+}
+
+StatusOr<std::vector<double>> XgboostModel::GainImportance() const {
+  if (!fitted()) return FailedPreconditionError(type() + ": the model is not fitted");
+  bst_ulong n_features = 0;
+  const char** names = nullptr;
+  bst_ulong dim = 0;
+  const bst_ulong* shape = nullptr;
+  const float* scores = nullptr;
+  RETURN_IF_ERROR(
+      xgb::Check(XGBoosterFeatureScore(booster_.get(), R"({"importance_type": "total_gain"})",
+                                       &n_features, &names, &dim, &shape, &scores),
+                 "reading gain importance"));
+  // Without feature names on the booster XGBoost names features "f<index>"; unused ones are absent.
+  std::vector<double> out(num_features(), 0.0);
+  for (bst_ulong i = 0; i < n_features; ++i) {
+    const char* name = names[i];
+    if (name == nullptr || name[0] != 'f') continue;
+    char* end = nullptr;
+    const unsigned long index = std::strtoul(name + 1, &end, 10);
+    if (end != nullptr && *end == '\0' && index < out.size()) out[index] = scores[i];
+  }
+  return out;
 }
 
 StatusOr<std::string> XgboostModel::SaveRawState() const {

@@ -95,6 +95,38 @@ CREATE TABLE version_tags (
 );
 )sql";
 
+// v3: serving. The encounter store (admissions and discharges as they happen, for history
+// features at serving time), the prediction log (patients only as a salted hash) and serving
+// settings such as that salt.
+constexpr const char* kMigration3 = R"sql(
+CREATE TABLE encounters (
+  encounter_id TEXT PRIMARY KEY,
+  patient_id TEXT NOT NULL,
+  fields TEXT NOT NULL,
+  updated BIGINT NOT NULL
+);
+CREATE INDEX encounters_by_patient ON encounters (patient_id);
+CREATE TABLE prediction_log (
+  id {{id}},
+  at_ms BIGINT NOT NULL,
+  request_id TEXT NOT NULL,
+  model TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  alias TEXT NOT NULL,
+  arm TEXT NOT NULL,
+  shadow INTEGER NOT NULL,
+  patient_hash TEXT NOT NULL,
+  features TEXT NOT NULL,
+  output TEXT NOT NULL,
+  warnings TEXT NOT NULL
+);
+CREATE INDEX prediction_log_by_model ON prediction_log (model, version, at_ms);
+CREATE TABLE serving_settings (
+  name TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+)sql";
+
 std::string ReplaceAll(std::string text, const std::string& from, const std::string& to) {
   for (size_t pos = text.find(from); pos != std::string::npos; pos = text.find(from, pos)) {
     text.replace(pos, from.size(), to);
@@ -110,7 +142,7 @@ constexpr int64_t kSchemaLockKey = 0x5374617963617374;
 
 std::vector<std::string> MigrationScripts(const Store& store) {
   std::vector<std::string> scripts;
-  for (const char* script : {kMigration1, kMigration2}) {
+  for (const char* script : {kMigration1, kMigration2, kMigration3}) {
     scripts.push_back(ReplaceAll(script, "{{id}}", store.AutoIdColumn()));
   }
   return scripts;

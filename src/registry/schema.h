@@ -11,7 +11,7 @@
 namespace staycast::registry {
 
 // The schema version this build writes. A database at a higher version is refused.
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 // Migration N (1-based) as SQL for `store`'s dialect ({{id}} replaced by its auto-id column).
 std::vector<std::string> MigrationScripts(const Store& store);

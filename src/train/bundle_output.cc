@@ -117,6 +117,11 @@ Status WriteTrainedBundle(const BundleContents& c) {
                                   {"test", r.final_test},
                                   {"split", r.split_summary}};
   RETURN_IF_ERROR(w->AddJson(bundle::kMetricsFile, metrics));
+  if (!c.evaluation.is_null()) {
+    nlohmann::json evaluation = c.evaluation;
+    evaluation["comparison"] = {{"models", metrics["models"]}, {"chosen", r.chosen}};
+    RETURN_IF_ERROR(w->AddJson(bundle::kEvaluationFile, evaluation));
+  }
   ASSIGN_OR_RETURN(data::Table preds, TestPredictions(c));
   RETURN_IF_ERROR(w->AddFileFrom(bundle::kTestPredictionsFile, [&](const std::string& path) {
     return data::WriteTable(preds, path);

@@ -41,6 +41,7 @@ struct BundleContents {
   const std::vector<size_t>* test_rows = nullptr;
   std::vector<double> test_actual, test_predictions, test_lower, test_upper;
   const TrainResult* result = nullptr;
+  nlohmann::json evaluation;  // eval::EvaluateFull on the test split; null to leave out
 };
 
 Status WriteTrainedBundle(const BundleContents& contents);

@@ -14,6 +14,7 @@
 #include "src/core/hash.h"
 #include "src/data/io.h"
 #include "src/eval/evaluation.h"
+#include "src/eval/full_evaluation.h"
 #include "src/eval/metrics_inputs.h"
 #include "src/eval/metrics_threshold.h"
 #include "src/features/pipeline.h"
@@ -385,6 +386,48 @@ StatusOr<TrainResult> Train(const TrainOptions& options) {
   contents.test_lower = lower;
   contents.test_upper = upper;
   contents.result = &result;
+  // The full evaluation of the test split, stored in the bundle (the same code as `evaluate`).
+  const data::Table test_table = full_table.Take(test_full_rows);
+  const explain::FeatureGroups groups = explain::GroupFeatures(run, pipeline.schema());
+  eval::EvaluationInput ev;
+  ev.task = config.task;
+  ev.run = &run;
+  ev.table = &test_table;
+  ev.actual = data.test.y;
+  ev.predicted = final_test;
+  ev.lower = lower;
+  ev.upper = upper;
+  ev.threshold = contents.threshold;
+  ev.model = chosen.model.get();
+  ev.x = &data.test.x;
+  ev.groups = &groups;
+  ev.coefficients = eval::CoefficientTableJson(*chosen.model, data.train.x, data.train.y,
+                                               weights.empty() ? nullptr : &weights);
+  ev.card = {{"chosen", result.chosen},
+             {"model_type", chosen.model->type()},
+             {"split", result.split_summary},
+             {"data_source", run.data.source},
+             {"seed", config.seed},
+             {"calibration", contents.calibration.contains("calibrator")
+                                 ? contents.calibration["calibrator"].value("method", "")
+                                 : config.calibration},
+             {"class_weight", config.class_weight},
+             {"threshold_rule", config.threshold_rule},
+             {"interval_coverage", config.interval_coverage},
+             {"notes", result.notes},
+             {"evaluated_on", "the test split"}};
+  eval::FullEvaluationOptions eo;
+  eo.bootstrap_replicates = config.bootstrap_replicates;
+  eo.seed = config.seed;
+  eo.threads = config.threads;
+  eo.subgroup_columns = config.subgroups;
+  eo.explain_rows = 1000;
+  eo.interval_coverage = config.task == models::Task::kRegression ? config.interval_coverage : 0;
+  progress(fmt::format("evaluating the test split ({} bootstrap replicates by patient)",
+                       eo.bootstrap_replicates));
+  StatusOr<nlohmann::json> evaluation = eval::EvaluateFull(ev, eo);
+  if (!evaluation.ok()) return evaluation.status().WithContext("test-split evaluation");
+  contents.evaluation = std::move(*evaluation);
   RETURN_IF_ERROR(WriteTrainedBundle(contents));
   result.bundle_dir = out_dir;
   return result;
