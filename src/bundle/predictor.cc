@@ -85,6 +85,27 @@ StatusOr<std::unique_ptr<Predictor>> Predictor::Load(const std::string& path) {
   }
   if (reader->HasFile(kSchemaFile)) {
     ASSIGN_OR_RETURN(p->schema_, reader->ReadJson(kSchemaFile));
+    if (p->schema_.contains("columns")) {
+      try {
+        for (const nlohmann::json& c : p->schema_["columns"]) {
+          if (!c.value("required", false) || c.value("role", "") != "feature") continue;
+          ColumnCheck check;
+          check.name = c.at("name").get<std::string>();
+          if (c.contains("range")) {
+            check.range.emplace(c["range"][0].get<double>(), c["range"][1].get<double>());
+          }
+          if (c.contains("categories")) {
+            check.categories.emplace();
+            for (const auto& [category, share] : c["categories"].items()) {
+              check.categories->insert(category);
+            }
+          }
+          p->checks_.push_back(std::move(check));
+        }
+      } catch (const nlohmann::json::exception& e) {
+        return DataLossError(path + "/" + kSchemaFile + ": unexpected content: " + e.what());
+      }
+    }
   }
   p->threshold_ = p->metadata_.value("threshold", 0.5);
   p->groups_ = explain::GroupFeatures(p->pipeline_->config(), p->pipeline_->schema());
@@ -112,28 +133,44 @@ StatusOr<models::Matrix> Predictor::Features(const data::Table& input, const dat
   return all;
 }
 
+void Predictor::SetThreads(int threads) {
+  model_->SetPredictThreads(threads);
+  if (intervals_) intervals_->SetPredictThreads(threads);
+}
+
+// Per row, the inputs that were missing (imputed), unknown categories and values outside the
+// training range. The schema's checks are parsed once at Load; categories are looked up once per
+// distinct value of the input column, not once per row.
 std::vector<std::vector<std::string>> Predictor::RowWarnings(const data::Table& input) const {
   std::vector<std::vector<std::string>> out(input.num_rows());
-  if (!schema_.contains("columns")) return out;
-  for (const nlohmann::json& c : schema_["columns"]) {
-    if (!c.value("required", false) || c.value("role", "") != "feature") continue;
-    const std::string name = c.at("name").get<std::string>();
+  for (const ColumnCheck& check : checks_) {
+    const std::string& name = check.name;
     const data::Column* col = input.FindColumn(name);
+    // An empty code list is a value (no procedures), not a missing input.
+    if (col != nullptr && col->type() == data::ColumnType::kStringList) continue;
+    if (col == nullptr) {
+      for (auto& w : out) w.push_back(name + " missing: imputed");
+      continue;
+    }
+    std::vector<char> known;  // by category code
+    if (col->type() == data::ColumnType::kCategorical && check.categories) {
+      known.reserve(col->dictionary().size());
+      for (const std::string& v : col->dictionary()) known.push_back(check.categories->count(v));
+    }
+    const bool numeric = col->type() == data::ColumnType::kNumeric;
     for (size_t r = 0; r < input.num_rows(); ++r) {
-      // An empty code list is a value (no procedures), not a missing input.
-      if (col != nullptr && col->type() == data::ColumnType::kStringList) continue;
-      if (col == nullptr || col->IsMissing(r) ||
-          (col->type() == data::ColumnType::kNumeric && !std::isfinite(col->numeric()[r]))) {
+      if (col->IsMissing(r) || (numeric && !std::isfinite(col->numeric()[r]))) {
         out[r].push_back(name + " missing: imputed");
         continue;
       }
-      if (col->type() == data::ColumnType::kCategorical && c.contains("categories") &&
-          !c["categories"].contains(col->CategoryAt(r))) {
-        out[r].push_back("unknown " + name + " '" + col->CategoryAt(r) + "'");
-      } else if (col->type() == data::ColumnType::kNumeric && c.contains("range")) {
+      if (!known.empty()) {
+        const int32_t code = col->codes()[r];
+        if (known[static_cast<size_t>(code)] == 0) {
+          out[r].push_back("unknown " + name + " '" + col->CategoryAt(r) + "'");
+        }
+      } else if (numeric && check.range) {
         const double v = col->numeric()[r];
-        const double lo = c["range"][0].get<double>();
-        const double hi = c["range"][1].get<double>();
+        const auto [lo, hi] = *check.range;
         if (v < lo || v > hi) {
           out[r].push_back(name + " " + FormatNumber(v) + " outside training range [" +
                            FormatNumber(lo) + ", " + FormatNumber(hi) + "]");

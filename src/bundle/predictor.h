@@ -7,6 +7,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -61,6 +62,10 @@ class Predictor {
   const models::Model& model() const { return *model_; }
   const features::FeaturePipeline& pipeline() const { return *pipeline_; }
 
+  // Threads the model (and the interval scale model) predict with; 1 after Load. Not to be called
+  // while another thread is predicting.
+  void SetThreads(int threads);
+
   // Scores every row of `input`. History features for a row use the other rows of `input` (and of
   // `history`, when given) of the same patient known strictly before the row's prediction time.
   StatusOr<Predictions> Predict(const data::Table& input,
@@ -80,6 +85,13 @@ class Predictor {
  private:
   Predictor() = default;
   std::vector<std::vector<std::string>> RowWarnings(const data::Table& input) const;
+  // The input schema's checks per required feature column, parsed once at Load.
+  struct ColumnCheck {
+    std::string name;
+    std::optional<std::pair<double, double>> range;                // numeric training range
+    std::optional<std::set<std::string, std::less<>>> categories;  // allowed categories
+  };
+  std::vector<ColumnCheck> checks_;
 
   models::Task task_ = models::Task::kRegression;
   std::optional<features::FeaturePipeline> pipeline_;

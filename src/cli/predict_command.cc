@@ -20,6 +20,7 @@ struct PredictOptions {
   std::string query;
   std::string out;
   std::string registry;
+  int threads = 1;
 };
 
 StatusOr<data::Table> PredictionTable(const bundle::Predictor& predictor, const data::Table& input,
@@ -63,6 +64,7 @@ Status RunPredict(const PredictOptions& opts) {
                    registry::ResolveBundleLocation(opts.bundle, opts.registry));
   ASSIGN_OR_RETURN(std::unique_ptr<bundle::Predictor> predictor,
                    bundle::Predictor::Load(bundle_path));
+  predictor->SetThreads(opts.threads);
   data::ReadOptions read = predictor->read_options();
   read.ignore_absent_overrides = true;  // absent inputs are imputed and reported per row
   read.query = opts.query;
@@ -103,6 +105,8 @@ void AddPredictCommand(CLI::App& app, CommandAction* action) {
       ->required();
   sub->add_option("--history", opts->history,
                   "Earlier admissions of the same patients, for history features");
+  sub->add_option("--threads", opts->threads, "Threads the model predicts with (default 1)")
+      ->check(CLI::Range(1, 256));
   sub->add_option("--query", opts->query, "SQL query selecting the rows to score");
   sub->callback([opts, action] { *action = [opts] { return RunPredict(*opts); }; });
 }

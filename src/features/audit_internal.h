@@ -14,8 +14,8 @@
 
 namespace staycast::features::internal {
 
-// The target per row (NaN when missing), applying the label mapping for classification.
-StatusOr<std::vector<double>> TargetValues(const RunConfig& config, const data::Table& table);
+// Public in config.h; kept here under its old name for the audit's code.
+using features::TargetValues;
 
 // Train: rows before the cutoff of entities first seen before it; test: every row of entities
 // first seen at or after it. No entity is on both sides; train is entirely earlier.

@@ -8,7 +8,7 @@
 
 #include "src/features/audit_internal.h"
 
-namespace staycast::features::internal {
+namespace staycast::features {
 
 StatusOr<std::vector<double>> TargetValues(const RunConfig& config, const data::Table& table) {
   ASSIGN_OR_RETURN(const data::Column* col, table.GetColumn(config.target.column));
@@ -26,6 +26,10 @@ StatusOr<std::vector<double>> TargetValues(const RunConfig& config, const data::
   }
   return y;
 }
+
+}  // namespace staycast::features
+
+namespace staycast::features::internal {
 
 AuditSplit SplitByTime(const RunConfig& config, const data::Table& table, double test_fraction) {
   AuditSplit s;

@@ -194,4 +194,8 @@ struct RunConfig {
 StatusOr<RunConfig> ParseConfig(std::string_view yaml_text, const std::string& origin);
 StatusOr<RunConfig> LoadConfig(Env* env, const std::string& path);
 
+// The target per row of `table` (NaN when missing), applying the label mapping (`target.positive`)
+// for classification. Fails if the target column is absent or mistyped.
+StatusOr<std::vector<double>> TargetValues(const RunConfig& config, const data::Table& table);
+
 }  // namespace staycast::features

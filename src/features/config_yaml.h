@@ -1,44 +1,20 @@
-// Internal helpers for reading the YAML config: typed scalar access and errors that name the key
-// path, the file and the line. Used by config.cc and feature_config.cc only.
+// The YAML helpers of src/core/yaml.h under the names the feature config code uses.
 #pragma once
 
-#include <yaml-cpp/yaml.h>
-
-#include <initializer_list>
-#include <string>
-#include <vector>
-
-#include "src/core/status.h"
+#include "src/core/yaml.h"
 
 namespace staycast::features::internal {
 
-// Where the config came from, for messages.
-struct YamlContext {
-  std::string origin;
-};
-
-// "origin:LINE: path: message" (line when the node has a position).
-Status KeyError(const YamlContext& ctx, const YAML::Node& node, const std::string& path,
-                const std::string& message);
-
-StatusOr<std::string> ReadString(const YamlContext& ctx, const YAML::Node& node,
-                                 const std::string& path);
-StatusOr<double> ReadDouble(const YamlContext& ctx, const YAML::Node& node,
-                            const std::string& path);
-StatusOr<int64_t> ReadInt(const YamlContext& ctx, const YAML::Node& node, const std::string& path);
-StatusOr<bool> ReadBool(const YamlContext& ctx, const YAML::Node& node, const std::string& path);
-// A scalar or a sequence of scalars.
-StatusOr<std::vector<std::string>> ReadStringList(const YamlContext& ctx, const YAML::Node& node,
-                                                  const std::string& path);
-StatusOr<std::vector<double>> ReadDoubleList(const YamlContext& ctx, const YAML::Node& node,
-                                             const std::string& path);
-// The node must be a map whose keys are all in `allowed`.
-Status CheckMap(const YamlContext& ctx, const YAML::Node& node, const std::string& path,
-                const std::vector<std::string>& allowed);
-
-// The closest of `candidates` to `name` by edit distance, if it is close enough to be a typo.
-std::string DidYouMean(const std::string& name, const std::vector<std::string>& candidates);
-// "a, b, c".
-std::string JoinNames(const std::vector<std::string>& names);
+using ::staycast::yaml::CheckMap;
+using ::staycast::yaml::DidYouMean;
+using ::staycast::yaml::JoinNames;
+using ::staycast::yaml::KeyError;
+using ::staycast::yaml::ReadBool;
+using ::staycast::yaml::ReadDouble;
+using ::staycast::yaml::ReadDoubleList;
+using ::staycast::yaml::ReadInt;
+using ::staycast::yaml::ReadString;
+using ::staycast::yaml::ReadStringList;
+using ::staycast::yaml::YamlContext;
 
 }  // namespace staycast::features::internal

@@ -74,6 +74,11 @@ class ConformalIntervals {
   // Share of y inside [lower, upper].
   static double Coverage(const Intervals& intervals, const std::vector<double>& y);
 
+  // Threads the scale model predicts with (a loaded model starts at 1).
+  void SetPredictThreads(int threads) const {
+    if (scale_model_) scale_model_->SetPredictThreads(threads);
+  }
+
  private:
   static StatusOr<ConformalIntervals> FromScores(const std::vector<double>& scores,
                                                  const ConformalOptions& options);

@@ -1,9 +1,12 @@
 // svr: epsilon-SVR through libsvm. The learned support vectors are copied out of libsvm into our
-// own storage (and JSON state); prediction runs libsvm's svm_predict over a non-owning view.
+// own storage (and JSON state); prediction evaluates the RBF kernel in blocks of rows with Eigen
+// (distances through one matrix product per block), on several threads.
 #include "src/models/svr_model.h"
 
 #include <libsvm/svm.h>
+#include <omp.h>
 
+#include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
 #include <mutex>
@@ -54,10 +57,12 @@ class SvrModel : public Model {
   }
   Status LoadStateJson(const nlohmann::json& state) override;
   nlohmann::json DescribeFit() const override;
+  void SetPredictThreads(int threads) override { predict_threads_ = std::max(1, threads); }
 
  private:
-  // Rebuilds the libsvm node arrays and the model view from support_vectors_ / sv_coef_.
-  void BuildView();
+  using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+  // Rebuilds the dense support-vector matrix and norms from support_vectors_ / sv_coef_.
+  void BuildKernel();
 
   nlohmann::json params_;
   Standardizer standardizer_;
@@ -69,35 +74,24 @@ class SvrModel : public Model {
   std::vector<std::vector<double>> support_vectors_;  // standardised, dense
   size_t train_rows_ = 0;
   size_t total_rows_ = 0;
-  // libsvm view (non-owning: free_sv = 0, arrays owned here).
-  std::vector<svm_node> nodes_;
-  std::vector<svm_node*> sv_ptrs_;
-  double* coef_ptr_ = nullptr;
-  svm_model view_{};
+  // The support vectors as one dense matrix, their squared norms and coefficients.
+  RowMatrix sv_;
+  Eigen::VectorXd sv_norm2_;
+  Eigen::VectorXd coef_;
+  int predict_threads_ = 1;
 };
 
-void SvrModel::BuildView() {
+void SvrModel::BuildKernel() {
   const size_t cols = standardizer_.size();
-  nodes_.assign(support_vectors_.size() * (cols + 1), svm_node{-1, 0});
-  sv_ptrs_.resize(support_vectors_.size());
+  sv_.resize(static_cast<Eigen::Index>(support_vectors_.size()), static_cast<Eigen::Index>(cols));
   for (size_t i = 0; i < support_vectors_.size(); ++i) {
-    svm_node* row = nodes_.data() + i * (cols + 1);
-    for (size_t c = 0; c < cols; ++c)
-      row[c] = svm_node{static_cast<int>(c) + 1, support_vectors_[i][c]};
-    row[cols].index = -1;
-    sv_ptrs_[i] = row;
+    for (size_t c = 0; c < cols; ++c) {
+      sv_(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(c)) = support_vectors_[i][c];
+    }
   }
-  coef_ptr_ = sv_coef_.data();
-  view_ = svm_model{};
-  view_.param.svm_type = EPSILON_SVR;
-  view_.param.kernel_type = RBF;
-  view_.param.gamma = gamma_;
-  view_.nr_class = 2;
-  view_.l = static_cast<int>(support_vectors_.size());
-  view_.SV = sv_ptrs_.data();
-  view_.sv_coef = &coef_ptr_;
-  view_.rho = &rho_;
-  view_.free_sv = 0;
+  sv_norm2_ = sv_.rowwise().squaredNorm();
+  coef_ = Eigen::Map<const Eigen::VectorXd>(sv_coef_.data(),
+                                            static_cast<Eigen::Index>(sv_coef_.size()));
 }
 
 Status SvrModel::FitImpl(const Matrix& x, const std::vector<double>& y,
@@ -170,20 +164,38 @@ Status SvrModel::FitImpl(const Matrix& x, const std::vector<double>& y,
       support_vectors_[i][n->index - 1] = n->value;
     }
   }
-  BuildView();
+  BuildKernel();
+  SetPredictThreads(options.threads);
   return OkStatus();
 }
 
+// f(x) = sum_i coef_i exp(-gamma |x - sv_i|^2) - rho, as libsvm computes it, with the squared
+// distances of a block of rows to every support vector from one matrix product:
+// |x|^2 + |sv|^2 - 2 x.sv.
 StatusOr<std::vector<double>> SvrModel::PredictImpl(const Matrix& x) const {
+  constexpr size_t kBlockRows = 128;
   const size_t cols = x.cols;
-  std::vector<double> z(cols);
-  std::vector<svm_node> row(cols + 1);
-  row[cols] = svm_node{-1, 0};
   std::vector<double> out(x.rows);
-  for (size_t r = 0; r < x.rows; ++r) {
-    standardizer_.TransformRow(x.row(r), z.data());
-    for (size_t c = 0; c < cols; ++c) row[c] = svm_node{static_cast<int>(c) + 1, z[c]};
-    out[r] = y_mean_ + y_scale_ * svm_predict(&view_, row.data());
+  const auto blocks = static_cast<int64_t>((x.rows + kBlockRows - 1) / kBlockRows);
+#pragma omp parallel for num_threads(predict_threads_) schedule(dynamic)
+  for (int64_t b = 0; b < blocks; ++b) {
+    const size_t begin = static_cast<size_t>(b) * kBlockRows;
+    const size_t n = std::min(kBlockRows, x.rows - begin);
+    RowMatrix z(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(cols));
+    for (size_t r = 0; r < n; ++r) {
+      standardizer_.TransformRow(x.row(begin + r), z.row(static_cast<Eigen::Index>(r)).data());
+    }
+    const RowMatrix dot = z * sv_.transpose();
+    for (size_t r = 0; r < n; ++r) {
+      const auto ri = static_cast<Eigen::Index>(r);
+      const double zn = z.row(ri).squaredNorm();
+      double sum = 0;
+      for (Eigen::Index j = 0; j < dot.cols(); ++j) {
+        const double d2 = std::max(0.0, zn + sv_norm2_[j] - 2 * dot(ri, j));
+        sum += coef_[j] * std::exp(-gamma_ * d2);
+      }
+      out[begin + r] = y_mean_ + y_scale_ * (sum - rho_);
+    }
   }
   return out;
 }
@@ -208,7 +220,7 @@ Status SvrModel::LoadStateJson(const nlohmann::json& state) {
                            std::to_string(standardizer_.size()) + " features");
     }
   }
-  BuildView();
+  BuildKernel();
   return OkStatus();
 }
 
@@ -260,7 +272,7 @@ StatusOr<std::unique_ptr<Model>> CreateSvrModel(const nlohmann::json& params, Ta
   ParamReader r("svr", params);
   r.Double("C", 1.0, 0, 1e9, /*min_open=*/true);
   r.Double("epsilon", 0.1, 0, 1e9);
-  r.Int("max_train_rows", 10000, 10, 10000000);
+  r.Int("max_train_rows", 5000, 10, 10000000);
   r.Bool("standardize_target", true);
   r.Double("tol", 1e-3, 0, 1, /*min_open=*/true);
   r.Double("cache_size_mb", 200, 1, 1e6);

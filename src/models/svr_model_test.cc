@@ -1,10 +1,12 @@
-// Tests specific to svr: the stratified subsample above max_train_rows and its note.
+// Tests specific to svr: the stratified subsample above max_train_rows and its note, and the
+// kernel prediction against the decision function written out term by term.
 #include "src/models/svr_model.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 
 #include "src/core/status_matchers.h"
@@ -31,6 +33,46 @@ TEST(Svr, SubsamplesAboveMaxTrainRowsAndSaysSo) {
   ASSERT_OK_AND_ASSIGN(std::unique_ptr<Model> full, CreateModel("svr", {}, Task::kRegression));
   ASSERT_OK(full->Fit(d.x, d.y, options));
   EXPECT_FALSE(full->Describe()["fit"].contains("note"));
+}
+
+// Prediction (blocked matrix products, threads) equals libsvm's decision function computed term by
+// term from the saved state, including with rows that have missing values.
+TEST(Svr, PredictionEqualsTheKernelSumAndIsTheSameOnAnyThreadCount) {
+  const testing::Dataset d = testing::MakeRegression(700, 3);
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<Model> model, CreateModel("svr", {}, Task::kRegression));
+  FitOptions options;
+  options.seed = 4;
+  options.threads = 2;
+  ASSERT_OK(model->Fit(d.x, d.y, options));
+  ASSERT_OK_AND_ASSIGN(std::vector<double> pred, model->Predict(d.x));
+  ASSERT_OK_AND_ASSIGN(std::string text, model->SaveState());
+  const nlohmann::json state = nlohmann::json::parse(text);
+  const nlohmann::json& s = state.at("state");
+  const auto means = s.at("standardizer").at("means").get<std::vector<double>>();
+  const auto scales = s.at("standardizer").at("scales").get<std::vector<double>>();
+  const auto svs = s.at("support_vectors").get<std::vector<std::vector<double>>>();
+  const auto coef = s.at("sv_coef").get<std::vector<double>>();
+  const double gamma = s.at("gamma").get<double>();
+  const double rho = s.at("rho").get<double>();
+  ASSERT_GT(svs.size(), 10u);
+  for (size_t r = 0; r < d.x.rows; r += 7) {
+    double sum = 0;
+    for (size_t i = 0; i < svs.size(); ++i) {
+      double d2 = 0;
+      for (size_t c = 0; c < d.x.cols; ++c) {
+        const float v = d.x.at(r, c);
+        const double z = std::isnan(v) ? 0.0 : (v - means[c]) / scales[c];
+        d2 += (z - svs[i][c]) * (z - svs[i][c]);
+      }
+      sum += coef[i] * std::exp(-gamma * d2);
+    }
+    const double expected =
+        s.at("y_mean").get<double>() + s.at("y_scale").get<double>() * (sum - rho);
+    EXPECT_NEAR(pred[r], expected, 1e-9 * std::max(1.0, std::fabs(expected))) << "row " << r;
+  }
+  model->SetPredictThreads(1);
+  ASSERT_OK_AND_ASSIGN(std::vector<double> one_thread, model->Predict(d.x));
+  EXPECT_EQ(one_thread, pred);
 }
 
 TEST(Svr, RejectsWeights) {

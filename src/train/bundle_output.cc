@@ -65,6 +65,7 @@ nlohmann::json ModelsJson(const TrainResult& r) {
                    {"fit_seconds", m.fit_seconds},
                    {"params", m.params},
                    {"describe", m.describe}});
+    if (!m.search.is_null()) out.back()["search"] = m.search;
   }
   return out;
 }
@@ -84,11 +85,18 @@ Status WriteTrainedBundle(const BundleContents& c) {
     RETURN_IF_ERROR(w->AddJson(bundle::kCalibrationFile, c.calibration));
   if (!c.intervals.is_null()) RETURN_IF_ERROR(w->AddJson(bundle::kIntervalsFile, c.intervals));
   RETURN_IF_ERROR(
-      w->AddJson(bundle::kSchemaFile, bundle::BuildInputSchema(*c.run, *c.train_table)));
-  RETURN_IF_ERROR(
-      w->AddJson(bundle::kProfileFile,
-                 bundle::BuildReferenceProfile(SelectFeatureRows(*c.train_features, *c.train_rows),
-                                               c.train_predictions)));
+      w->AddJson(bundle::kSchemaFile, c.input_schema.is_null()
+                                          ? bundle::BuildInputSchema(*c.run, *c.train_table)
+                                          : c.input_schema));
+  nlohmann::json profile;
+  if (c.reference_profile.is_null()) {
+    profile = bundle::BuildReferenceProfile(SelectFeatureRows(*c.train_features, *c.train_rows),
+                                            c.train_predictions);
+  } else {
+    profile = c.reference_profile;
+    profile["predictions"] = bundle::ProfileValues(c.train_predictions);
+  }
+  RETURN_IF_ERROR(w->AddJson(bundle::kProfileFile, profile));
   // The best baseline on test (by the primary metric) for the registry's promotion gate.
   nlohmann::json best_baseline;
   for (const ModelResult& m : r.models) {

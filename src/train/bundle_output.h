@@ -28,6 +28,11 @@ struct BundleContents {
   nlohmann::json calibration;  // null for regression or no calibration
   nlohmann::json intervals;    // null for classification
   double threshold = 0.5;
+  // The input schema and the reference profile of the training rows' features, when the caller
+  // computed them early (to release the training table and the feature matrix); else they are
+  // built from train_table and train_features.
+  nlohmann::json input_schema;
+  nlohmann::json reference_profile;
   const data::Table* train_table = nullptr;
   const features::FeatureMatrix* train_features = nullptr;  // all rows; train_rows selects
   const std::vector<size_t>* train_rows = nullptr;

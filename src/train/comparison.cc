@@ -56,6 +56,27 @@ std::string FormatComparison(const TrainResult& r) {
         t.contains("prevalence") ? 1.0 - t["prevalence"].get<double>() : 0.0);
   }
   out += "\n";
+  for (const ModelResult& m : r.models) {
+    if (m.search.is_null()) continue;
+    const nlohmann::json& s = m.search;
+    const nlohmann::json& best = s["best"];
+    std::string params;
+    for (const auto& [key, value] : best["params"].items()) {
+      params += (params.empty() ? "" : ", ") + key + "=" +
+                (value.is_number_float() ? fmt::format("{:.4g}", value.get<double>())
+                 : value.is_string()     ? value.get<std::string>()
+                                         : value.dump());
+    }
+    out += fmt::format(
+        "search {}: {} search, {} trials in {:.1f} s{}, {}-fold {}CV on train rows: best cv {} "
+        "{:.4f} ± {:.4f} (trial {}: {})\n",
+        m.name, s["method"].get<std::string>(), s["trials_run"].get<size_t>(),
+        s["seconds"].get<double>(),
+        s["stopped_by"] == "time_budget" ? " (stopped by the time budget)" : "",
+        s["folds"].get<int>(), s["grouped"].get<bool>() ? "grouped " : "", r.config.primary_metric,
+        best["cv_mean"].get<double>(), best["cv_sd"].get<double>(), best["trial"].get<size_t>(),
+        params.empty() ? "the configured params" : params);
+  }
   for (const std::string& note : r.notes) out += "note: " + note + "\n";
   return out;
 }

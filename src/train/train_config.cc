@@ -5,19 +5,19 @@
 
 #include <set>
 
-#include "src/features/config_yaml.h"
+#include "src/core/yaml.h"
 
 namespace staycast::train {
 namespace {
 
-using features::internal::CheckMap;
-using features::internal::KeyError;
-using features::internal::ReadBool;
-using features::internal::ReadDouble;
-using features::internal::ReadInt;
-using features::internal::ReadString;
-using features::internal::ReadStringList;
-using features::internal::YamlContext;
+using yaml::CheckMap;
+using yaml::KeyError;
+using yaml::ReadBool;
+using yaml::ReadDouble;
+using yaml::ReadInt;
+using yaml::ReadString;
+using yaml::ReadStringList;
+using yaml::YamlContext;
 
 // YAML scalars and sequences/maps to JSON, so model parameters reach the model factory as typed
 // values (the factory validates them and names the parameter on error).
@@ -191,7 +191,7 @@ Status ParseModels(const YamlContext& ctx, const YAML::Node& node, TrainConfig* 
     if (std::find(allowed.begin(), allowed.end(), out->primary_metric) == allowed.end()) {
       return KeyError(ctx, node["primary_metric"], "models.primary_metric",
                       "'" + out->primary_metric + "' is not a " + models::TaskName(out->task) +
-                          " metric; expected one of " + features::internal::JoinNames(allowed));
+                          " metric; expected one of " + yaml::JoinNames(allowed));
     }
   }
   if (node["threads"]) {
@@ -261,13 +261,7 @@ Status ParseModels(const YamlContext& ctx, const YAML::Node& node, TrainConfig* 
     }
   }
   if (const YAML::Node s = node["search"]) {
-    RETURN_IF_ERROR(CheckMap(ctx, s, "models.search",
-                             {"method", "trials", "folds", "budget_seconds", "space"}));
-    // The trainer does not run a hyperparameter search yet: refuse the section rather than
-    // silently ignore it.
-    return KeyError(ctx, s, "models.search",
-                    "hyperparameter search is not available in this version; remove the section "
-                    "and set the parameters under models.candidates[].params");
+    ASSIGN_OR_RETURN(out->search, ParseSearchConfig(ctx.origin, s, out->candidates, out->task));
   }
   return OkStatus();
 }

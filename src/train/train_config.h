@@ -12,6 +12,7 @@
 #include "src/eval/split.h"
 #include "src/features/config.h"
 #include "src/models/model.h"
+#include "src/train/search_config.h"
 
 namespace staycast::train {
 
@@ -42,6 +43,8 @@ struct TrainConfig {
   // Subgroup columns for evaluation.
   std::vector<std::string> subgroups;
   int bootstrap_replicates = 200;
+  // Hyperparameter search (models.search); disabled unless the section is present.
+  SearchConfig search;
 };
 
 // Metric names usable as primary metric for a task, and whether larger is better.

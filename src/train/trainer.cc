@@ -5,9 +5,11 @@
 
 #include <cmath>
 #include <filesystem>
+#include <future>
 #include <optional>
 
 #include "src/bundle/predictor.h"
+#include "src/bundle/profile.h"
 #include "src/core/env.h"
 #include "src/core/hash.h"
 #include "src/data/io.h"
@@ -15,23 +17,25 @@
 #include "src/eval/full_evaluation.h"
 #include "src/eval/metrics_inputs.h"
 #include "src/eval/metrics_threshold.h"
-#include "src/features/audit_internal.h"
 #include "src/features/pipeline.h"
 #include "src/models/calibration.h"
 #include "src/models/conformal.h"
 #include "src/train/bundle_output.h"
 #include "src/train/candidates.h"
+#include "src/train/search.h"
 
 namespace staycast::train {
 namespace {
 
-StatusOr<std::string> Fingerprint(const std::string& location, const data::Table& table) {
+// The CSV file behind `location`, if it is one.
+std::optional<std::string> CsvPath(const std::string& location) {
   StatusOr<data::Location> loc = data::ParseLocation(location);
-  if (loc.ok() && loc->kind == data::LocationKind::kCsv) {
-    ASSIGN_OR_RETURN(std::string sha, Sha256File(loc->target));
-    return "sha256:" + sha;
-  }
-  // SQL sources: hash the values as read.
+  if (loc.ok() && loc->kind == data::LocationKind::kCsv) return loc->target;
+  return std::nullopt;
+}
+
+// SQL sources: a hash of the values as read.
+std::string TableFingerprint(const data::Table& table) {
   Sha256 h;
   for (const data::Column& c : table.columns()) {
     h.Update(c.name());
@@ -41,6 +45,39 @@ StatusOr<std::string> Fingerprint(const std::string& location, const data::Table
     }
   }
   return "sha256:" + h.Hex();
+}
+
+// Rows `rows` (of the full table) of every feature column, as the float matrix models consume;
+// built straight from the feature columns so no full-size intermediate matrix exists.
+models::Matrix FeatureRows(const features::FeatureMatrix& f, const std::vector<size_t>& rows) {
+  models::Matrix m;
+  m.rows = rows.size();
+  m.cols = f.fields.size();
+  m.values.resize(m.rows * m.cols);
+  m.feature_names.reserve(m.cols);
+  for (size_t j = 0; j < m.cols; ++j) {
+    const std::vector<double>& col = f.columns[j];
+    for (size_t i = 0; i < rows.size(); ++i)
+      m.values[i * m.cols + j] = static_cast<float>(col[rows[i]]);
+    m.feature_names.push_back(f.fields[j].name);
+  }
+  return m;
+}
+
+// The reference profile of the training rows' features (the bundle adds the predictions'), one
+// column at a time.
+nlohmann::json TrainFeatureProfile(const features::FeatureMatrix& f,
+                                   const std::vector<size_t>& rows) {
+  nlohmann::json feats = nlohmann::json::array();
+  std::vector<double> values(rows.size());
+  for (size_t j = 0; j < f.fields.size(); ++j) {
+    for (size_t i = 0; i < rows.size(); ++i) values[i] = f.columns[j][rows[i]];
+    nlohmann::json p = bundle::ProfileValues(values);
+    p["name"] = f.fields[j].name;
+    p["origin"] = f.fields[j].origin;
+    feats.push_back(std::move(p));
+  }
+  return {{"rows", rows.size()}, {"features", std::move(feats)}};
 }
 
 std::vector<double> Select(const std::vector<double>& v, const std::vector<size_t>& rows) {
@@ -93,26 +130,47 @@ StatusOr<TrainResult> Train(const TrainOptions& options) {
   data::ReadOptions read = run.MakeReadOptions();
   read.query = run.data.query;
   progress("reading " + run.data.source);
+  // A CSV file is hashed on another thread while it is parsed (the read is CPU-bound; hashing
+  // streams the file in 1 MiB blocks, so it costs no memory).
+  const std::optional<std::string> csv_path = CsvPath(run.data.source);
+  std::future<StatusOr<std::string>> csv_hash;
+  if (csv_path) {
+    csv_hash = std::async(std::launch::async, [path = *csv_path] { return Sha256File(path); });
+  }
   StatusOr<data::Table> loaded = data::ReadTable(run.data.source, read);
+  StatusOr<std::string> file_sha = csv_path ? csv_hash.get() : StatusOr<std::string>("");
   if (!loaded.ok()) return loaded.status();
-  data::Table table = std::move(*loaded);
-  ASSIGN_OR_RETURN(std::string fingerprint, Fingerprint(run.data.source, table));
-  ASSIGN_OR_RETURN(std::vector<double> y_all, features::internal::TargetValues(run, table));
+  RETURN_IF_ERROR(file_sha.status());
+  // Every row, with or without a target: history features are computed from all of them.
+  const data::Table table = std::move(*loaded);
+  const data::Table& full_table = table;
+  const std::string fingerprint = csv_path ? "sha256:" + *file_sha : TableFingerprint(table);
+  ASSIGN_OR_RETURN(std::vector<double> y_all, features::TargetValues(run, table));
   // Rows without a target are not trained or tested on, but stay in the table that history
   // features are computed from (they are real admissions), exactly as at prediction time.
-  const data::Table full_table = table;
   std::vector<size_t> keep;
   for (size_t r = 0; r < y_all.size(); ++r) {
     if (std::isfinite(y_all[r])) keep.push_back(r);
   }
+  // The split reads only the time and entity columns of the rows with a target: without
+  // missing targets that is the table itself, else a copy of just those columns.
+  data::Table split_columns;
+  const data::Table* split_source = &table;
   if (keep.size() < y_all.size()) {
     result.notes.push_back(fmt::format("dropped {} of {} rows whose target '{}' is missing",
                                        y_all.size() - keep.size(), y_all.size(),
                                        run.target.column));
-    table = table.Take(keep);
+    for (const std::string& name : {config.split.time_column, config.split.group_column}) {
+      const data::Column* c = name.empty() ? nullptr : table.FindColumn(name);
+      if (c != nullptr && split_columns.FindColumn(name) == nullptr) {
+        RETURN_IF_ERROR(split_columns.AddColumn(*c));
+      }
+    }
+    split_columns = split_columns.Take(keep);
+    split_source = &split_columns;
     y_all = Select(y_all, keep);
   }
-  if (table.num_rows() == 0) {
+  if (keep.empty()) {
     return FailedPreconditionError(fmt::format(
         "target '{}' is missing in every row of {}; point `target` at a column with values",
         run.target.column, run.data.source));
@@ -130,7 +188,8 @@ StatusOr<TrainResult> Train(const TrainOptions& options) {
   }
 
   // Split.
-  ASSIGN_OR_RETURN(eval::SplitIndices split, eval::MakeSplit(table, config.split));
+  ASSIGN_OR_RETURN(eval::SplitIndices split, eval::MakeSplit(*split_source, config.split));
+  split_columns = data::Table();
   result.split_summary = {{"kind", eval::SplitKindName(config.split.kind)},
                           {"train", split.train.size()},
                           {"valid", split.valid.size()},
@@ -162,14 +221,6 @@ StatusOr<TrainResult> Train(const TrainOptions& options) {
   // Features: fitted on training rows only; history features for every row come from the whole
   // table, point in time (only facts known before the row's prediction time).
   ASSIGN_OR_RETURN(features::FeaturePipeline pipeline, features::FeaturePipeline::Create(run));
-  const data::Table train_table = table.Take(split.train);
-  RETURN_IF_ERROR(pipeline.Fit(train_table));
-  features::TransformReport report;
-  ASSIGN_OR_RETURN(features::FeatureMatrix all_features, pipeline.Transform(full_table, &report));
-  if (all_features.fields.empty()) {
-    return FailedPreconditionError("the config produces no feature columns; add features");
-  }
-  const models::Matrix all = bundle::ToModelMatrix(all_features);
   // Split indices refer to the rows with a target; `keep` maps them back to the full table.
   const auto full_rows = [&](const std::vector<size_t>& rows) {
     std::vector<size_t> out;
@@ -177,17 +228,44 @@ StatusOr<TrainResult> Train(const TrainOptions& options) {
     for (size_t r : rows) out.push_back(keep[r]);
     return out;
   };
+  const std::vector<size_t> train_full_rows = full_rows(split.train);
+  const std::vector<size_t> test_full_rows = full_rows(split.test);
+  // The training rows' table lives only as long as it is needed: fit, input schema, CV folds.
+  std::vector<int> cv_folds;
+  BundleContents contents;
+  {
+    const data::Table train_table = table.Take(train_full_rows);
+    RETURN_IF_ERROR(pipeline.Fit(train_table));
+    contents.input_schema = bundle::BuildInputSchema(run, train_table);
+    if (config.search.enabled) {
+      ASSIGN_OR_RETURN(cv_folds, CrossValidationFolds(train_table, config.split.group_column,
+                                                      config.search.folds, config.seed));
+    }
+  }
+  features::TransformReport report;
   SplitData data;
-  const auto part = [&](const std::vector<size_t>& rows) {
-    return Part{models::SelectRows(all, full_rows(rows)), Select(y_all, rows)};
-  };
-  data.train = part(split.train);
-  data.valid = part(split.valid);
-  data.calibration = part(split.calibration);
-  data.test = part(split.test);
+  size_t num_features = 0;
+  {
+    ASSIGN_OR_RETURN(features::FeatureMatrix all_features, pipeline.Transform(full_table, &report));
+    if (all_features.fields.empty()) {
+      return FailedPreconditionError("the config produces no feature columns; add features");
+    }
+    num_features = all_features.fields.size();
+    // Each part's matrix straight from the feature columns; the feature columns themselves are
+    // released at the end of this block (only the training rows' profile is kept).
+    const auto part = [&](const std::vector<size_t>& rows) {
+      return Part{FeatureRows(all_features, full_rows(rows)), Select(y_all, rows)};
+    };
+    data.train = part(split.train);
+    data.valid = part(split.valid);
+    data.calibration = part(split.calibration);
+    data.test = part(split.test);
+    contents.reference_profile = TrainFeatureProfile(all_features, train_full_rows);
+  }
   progress(fmt::format("split ({}): {} train, {} valid, {} calibration, {} test rows; {} features",
                        eval::SplitKindName(config.split.kind), split.train.size(),
-                       split.valid.size(), split.calibration.size(), split.test.size(), all.cols));
+                       split.valid.size(), split.calibration.size(), split.test.size(),
+                       num_features));
 
   std::vector<double> weights;
   if (config.class_weight == "balanced") {
@@ -203,9 +281,24 @@ StatusOr<TrainResult> Train(const TrainOptions& options) {
     ASSIGN_OR_RETURN(FittedModel f, FitCandidate(config, spec, true, data, nullptr, opts));
     fitted.push_back(std::move(f));
   }
-  for (const CandidateSpec& spec : config.candidates) {
+  for (const CandidateSpec& candidate : config.candidates) {
+    CandidateSpec spec = candidate;
+    nlohmann::json search_record;
+    const SearchSpace* space = nullptr;
+    for (const SearchSpace& s : config.search.spaces) {
+      if (s.candidate == spec.name) space = &s;
+    }
+    if (space != nullptr) {
+      // The best parameters by cross-validation on the training rows, refitted on all of them.
+      ASSIGN_OR_RETURN(SearchOutcome outcome,
+                       SearchCandidate(config, spec, *space, data.train, cv_folds, data.valid,
+                                       weights.empty() ? nullptr : &weights, opts.progress));
+      spec.params = outcome.best_trial().params;
+      search_record = outcome.ToJson(config.search, config.primary_metric);
+    }
     ASSIGN_OR_RETURN(FittedModel f, FitCandidate(config, spec, false, data,
                                                  weights.empty() ? nullptr : &weights, opts));
+    f.result.search = std::move(search_record);
     fitted.push_back(std::move(f));
   }
   ASSIGN_OR_RETURN(size_t best, ChooseBest(config, fitted));
@@ -213,7 +306,6 @@ StatusOr<TrainResult> Train(const TrainOptions& options) {
   result.chosen = chosen.result.name;
   progress("chosen: " + result.chosen);
 
-  BundleContents contents;
   contents.threshold = 0.5;
   std::vector<double> final_test = chosen.test_pred;
   std::vector<double> lower, upper;
@@ -285,10 +377,6 @@ StatusOr<TrainResult> Train(const TrainOptions& options) {
   contents.run = &run;
   contents.pipeline = &pipeline;
   contents.model = chosen.model.get();
-  contents.train_table = &train_table;
-  contents.train_features = &all_features;
-  const std::vector<size_t> train_full_rows = full_rows(split.train);
-  const std::vector<size_t> test_full_rows = full_rows(split.test);
   contents.train_rows = &train_full_rows;
   ASSIGN_OR_RETURN(contents.train_predictions, chosen.model->Predict(data.train.x));
   contents.table = &full_table;

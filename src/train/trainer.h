@@ -35,6 +35,7 @@ struct ModelResult {
   double fit_seconds = 0;
   nlohmann::json describe;
   nlohmann::json params;
+  nlohmann::json search;  // the hyperparameter search's record (null when not searched)
 };
 
 struct TrainResult {

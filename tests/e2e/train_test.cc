@@ -385,5 +385,57 @@ TEST_F(TrainTest, MissingFeatureColumnIsImputedAndReported) {
   }
 }
 
+TEST_F(TrainTest, SearchRecordsItsTrialsAndRefitsTheBest) {
+  const std::string config = dir_->File("search.yaml");
+  WriteTextFile(config, TestConfig("los.yaml", data_, R"(models:
+  candidates:
+    - {type: gradient_boosting, params: {n_rounds: 30, learning_rate: 0.3}}
+    - ridge
+  search:
+    method: random
+    trials: 3
+    folds: 3
+    space:
+      gradient_boosting: {max_depth: [2, 4]}
+      ridge: {alpha: {log_uniform: [1.0e-3, 1.0e+9]}}
+)"));
+  const std::string bundle = dir_->File("search_bundle");
+  const CommandResult r = RunStaycast({"train", config, "--out", bundle});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("ridge trial 3/3: cv mae"));
+  EXPECT_THAT(r.out, HasSubstr("search ridge: random search, 3 trials"));
+  const nlohmann::json metrics = ReadJson(bundle + "/metrics.json");
+  for (const auto& m : metrics.at("models")) {
+    if (m.at("name") != "ridge" && m.at("name") != "gradient_boosting") {
+      EXPECT_FALSE(m.contains("search")) << m.at("name");
+      continue;
+    }
+    const nlohmann::json& s = m.at("search");
+    EXPECT_EQ(s.at("trials_run"), 3) << m.at("name");
+    EXPECT_EQ(s.at("folds"), 3);
+    EXPECT_TRUE(s.at("grouped").get<bool>());
+    EXPECT_EQ(s.at("trials").size(), 3u);
+    // The refitted model carries the best trial's parameters.
+    for (const auto& [key, value] : s.at("best").at("params").items())
+      EXPECT_EQ(m.at("params").at(key), value) << m.at("name") << " " << key;
+  }
+
+  // A bad search section names its key path and line, before any data is read.
+  const std::string bad = dir_->File("bad_search.yaml");
+  WriteTextFile(bad, TestConfig("los.yaml", "/nonexistent.csv", R"(models:
+  candidates: [ridge]
+  search:
+    method: grid
+    space:
+      ridge: {alpha: {uniform: [0.1, 10]}}
+)"));
+  const CommandResult b = RunStaycast({"train", bad, "--out", dir_->File("bad_search")});
+  EXPECT_NE(b.exit_code, 0);
+  const std::string text = ReadTextFile(bad);
+  const auto line = std::count(text.begin(), text.end(), '\n');
+  EXPECT_THAT(b.err, HasSubstr("bad_search.yaml:" + std::to_string(line) +
+                               ": models.search.space.ridge.alpha: grid search needs a list"));
+}
+
 }  // namespace
 }  // namespace staycast::e2e

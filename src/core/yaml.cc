@@ -1,10 +1,10 @@
-// Typed YAML access with key-path errors for the run config.
-#include "src/features/config_yaml.h"
+// Typed YAML access with key-path errors for configs.
+#include "src/core/yaml.h"
 
 #include <algorithm>
 #include <cmath>
 
-namespace staycast::features::internal {
+namespace staycast::yaml {
 
 Status KeyError(const YamlContext& ctx, const YAML::Node& node, const std::string& path,
                 const std::string& message) {
@@ -139,4 +139,4 @@ std::string JoinNames(const std::vector<std::string>& names) {
   return out;
 }
 
-}  // namespace staycast::features::internal
+}  // namespace staycast::yaml
