@@ -32,8 +32,9 @@ namespace {
 // FeaturePipeline::Fit).
 Status RunTransforms(const RunConfig& config,
                      const std::vector<std::unique_ptr<FeatureTransform>>& transforms,
-                     const data::Table& table, bool fit, FeatureMatrix* out,
-                     TransformReport* report) {
+                     const data::Table& table, bool fit,
+                     const std::vector<std::vector<OutputField>>* fitted_outputs,
+                     FeatureMatrix* out, TransformReport* report) {
   const size_t n = table.num_rows();
   const std::vector<std::string> used = UsedColumns(config);
   auto is_used = [&](const std::string& name) {
@@ -91,7 +92,7 @@ Status RunTransforms(const RunConfig& config,
       Status s = t.Fit(in);
       if (!s.ok()) return s.WithContext(config.features[idx].key_path);
     }
-    fields[idx] = t.Outputs();
+    fields[idx] = fitted_outputs != nullptr ? (*fitted_outputs)[idx] : t.Outputs();
     outputs[idx].assign(fields[idx].size(), std::vector<double>(n, 0.0));
     t.Apply(in, &outputs[idx], report);
     if (!outputs[idx].empty()) in.features[idx] = &outputs[idx][0];
@@ -111,6 +112,11 @@ Status RunTransforms(const RunConfig& config,
 
 }  // namespace
 
+void FeaturePipeline::CacheOutputs() {
+  outputs_.clear();
+  for (const std::unique_ptr<FeatureTransform>& t : transforms_) outputs_.push_back(t->Outputs());
+}
+
 StatusOr<FeaturePipeline> FeaturePipeline::Create(RunConfig config) {
   FeaturePipeline p;
   p.config_ = std::make_unique<RunConfig>(std::move(config));
@@ -125,9 +131,11 @@ Status FeaturePipeline::Fit(const data::Table& train) {
   FeatureMatrix matrix;
   TransformReport report;
   fitted_ = false;
-  RETURN_IF_ERROR(RunTransforms(*config_, transforms_, train, /*fit=*/true, &matrix, &report));
+  RETURN_IF_ERROR(
+      RunTransforms(*config_, transforms_, train, /*fit=*/true, nullptr, &matrix, &report));
   schema_ = std::move(matrix.fields);
   fitted_ = true;
+  CacheOutputs();
   return OkStatus();
 }
 
@@ -136,10 +144,11 @@ StatusOr<FeatureMatrix> FeaturePipeline::FitTransform(const data::Table& train,
   FeatureMatrix matrix;
   TransformReport local;
   fitted_ = false;
-  RETURN_IF_ERROR(RunTransforms(*config_, transforms_, train, /*fit=*/true, &matrix,
+  RETURN_IF_ERROR(RunTransforms(*config_, transforms_, train, /*fit=*/true, nullptr, &matrix,
                                 report != nullptr ? report : &local));
   schema_ = matrix.fields;
   fitted_ = true;
+  CacheOutputs();
   return matrix;
 }
 
@@ -148,7 +157,7 @@ StatusOr<FeatureMatrix> FeaturePipeline::Transform(const data::Table& table,
   if (!fitted_) return FailedPreconditionError("the feature pipeline is not fitted");
   TransformReport local;
   FeatureMatrix matrix;
-  RETURN_IF_ERROR(RunTransforms(*config_, transforms_, table, /*fit=*/false, &matrix,
+  RETURN_IF_ERROR(RunTransforms(*config_, transforms_, table, /*fit=*/false, &outputs_, &matrix,
                                 report != nullptr ? report : &local));
   return matrix;
 }
@@ -192,7 +201,8 @@ StatusOr<std::vector<double>> FeaturePipeline::TransformRow(const data::Table& r
   }
   FeatureMatrix matrix;
   TransformReport inner;
-  RETURN_IF_ERROR(RunTransforms(*config_, transforms_, combined, /*fit=*/false, &matrix, &inner));
+  RETURN_IF_ERROR(
+      RunTransforms(*config_, transforms_, combined, /*fit=*/false, &outputs_, &matrix, &inner));
   inner.missing_columns.clear();  // placeholders cannot occur: every declared column was built
   rep->Merge(inner);
   std::vector<double> row(matrix.columns.size());

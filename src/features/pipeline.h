@@ -56,7 +56,12 @@ class FeaturePipeline {
   std::unique_ptr<RunConfig> config_;
   std::vector<std::unique_ptr<FeatureTransform>> transforms_;  // by feature index
   std::vector<OutputField> schema_;
+  // Once fitted: every transform's Outputs() (by feature index), so Transform does not rebuild
+  // them per call (they cost more than the values for a one-row serving request).
+  std::vector<std::vector<OutputField>> outputs_;
   bool fitted_ = false;
+
+  void CacheOutputs();
 };
 
 // The columns a config's features read (plus the entity and event columns when there is history).

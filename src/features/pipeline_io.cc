@@ -67,6 +67,7 @@ StatusOr<FeaturePipeline> FeaturePipeline::FromJson(std::string_view text,
         if (!p.config_->features[i].keep) continue;
         for (OutputField& f : p.transforms_[i]->Outputs()) p.schema_.push_back(std::move(f));
       }
+      p.CacheOutputs();
       if (SchemaJson(p.schema_) != doc.at("schema")) {
         return DataLossError(origin +
                              ": the saved output schema does not match the one rebuilt from the "

@@ -10,9 +10,11 @@
 #include <cstdlib>
 #include <limits>
 #include <numeric>
+#include <optional>
 #include <vector>
 
 #include "src/models/params.h"
+#include "src/models/tree_ensemble.h"
 #include "src/models/xgboost_handles.h"
 
 namespace staycast::models {
@@ -160,6 +162,7 @@ class XgboostModel : public Model {
   nlohmann::json DescribeFit() const override;
 
  private:
+  void CompileEnsemble(const nlohmann::json& state);
   Status CheckTargetForObjective(const std::vector<double>& y) const;
   double BaseScore(const std::vector<double>& y, const std::vector<double>& w) const;
   Status SetParam(BoosterHandle b, const std::string& name, const std::string& value) const {
@@ -179,6 +182,8 @@ class XgboostModel : public Model {
   Mode mode_;
   nlohmann::json params_;
   xgb::BoosterPtr booster_;
+  // Small batches (serving) skip XGBoost's per-call overhead; absent for what it cannot score.
+  std::optional<TreeEnsemble> ensemble_;
   int predict_threads_ = 1;
   int best_round_ = 0;
   int rounds_run_ = 0;
@@ -315,10 +320,28 @@ Status XgboostModel::FitImpl(const Matrix& x, const std::vector<double>& y,
   RETURN_IF_ERROR(SetAttr(kAttrBestScore, FormatDouble(best_score_)));
   RETURN_IF_ERROR(SetAttr(kAttrRounds, std::to_string(rounds_run_)));
   predict_threads_ = options.threads;
+  ensemble_.reset();
+  ASSIGN_OR_RETURN(const std::string state, SaveRawState());
+  CompileEnsemble(nlohmann::json::parse(state, nullptr, /*allow_exceptions=*/false));
   return OkStatus();
 }
 
+void XgboostModel::CompileEnsemble(const nlohmann::json& state) {
+  StatusOr<TreeEnsemble> e = TreeEnsemble::FromXgboostJson(state);
+  if (e.ok()) {
+    ensemble_ = std::move(e.value());
+  } else {
+    ensemble_.reset();  // XGBoost scores every batch
+  }
+}
+
 StatusOr<std::vector<double>> XgboostModel::PredictImpl(const Matrix& x) const {
+  if (ensemble_.has_value() && x.rows <= TreeEnsemble::kMaxRows &&
+      x.cols == ensemble_->num_features()) {
+    std::vector<double> out;
+    ensemble_->Predict(x, &out);
+    return out;
+  }
   char array[256];
   std::snprintf(array, sizeof(array),
                 R"({"data": [%llu, true], "shape": [%zu, %zu], "typestr": "<f4", "version": 3})",
@@ -449,6 +472,7 @@ Status XgboostModel::LoadRawState(std::string_view state) {
   best_score_ = std::strtod(attr(kAttrBestScore).c_str(), nullptr);
   SetPredictThreads(1);
   set_fitted_features(num_features, names.get<std::vector<std::string>>());
+  CompileEnsemble(parsed);
   return OkStatus();
 }
 

@@ -1,8 +1,11 @@
 // SqliteStore: the embedded registry database (WAL journal, full sync, foreign keys on, a busy
-// timeout so that concurrent writers queue instead of failing).
+// timeout so that concurrent writers queue instead of failing, prepared statements reused).
 #include <sqlite3.h>
 
 #include <filesystem>
+#include <memory>
+#include <string>
+#include <unordered_map>
 
 #include "src/registry/store.h"
 
@@ -13,7 +16,10 @@ class SqliteStore final : public Store {
  public:
   SqliteStore(sqlite3* db, std::string path)
       : db_(db), path_(std::move(path)), location_("sqlite:" + path_) {}
-  ~SqliteStore() override { sqlite3_close_v2(db_); }
+  ~SqliteStore() override {
+    statements_.clear();  // finalized before the connection closes
+    sqlite3_close_v2(db_);
+  }
   SqliteStore(const SqliteStore&) = delete;
   SqliteStore& operator=(const SqliteStore&) = delete;
 
@@ -24,14 +30,31 @@ class SqliteStore final : public Store {
 
   StatusOr<std::vector<SqlRow>> Query(const std::string& sql,
                                       const std::vector<SqlValue>& params) override {
-    sqlite3_stmt* raw = nullptr;
-    const int prepared =
-        sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &raw, nullptr);
-    std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> stmt(raw, sqlite3_finalize);
-    if (prepared != SQLITE_OK) return Error(prepared, sql);
-    if (sqlite3_bind_parameter_count(stmt.get()) != static_cast<int>(params.size())) {
+    // Preparing costs more than running a one-row lookup (serving's encounter queries), so each
+    // connection keeps its statements; a statement is reset (its read snapshot released) after
+    // every use.
+    auto cached = statements_.find(sql);
+    if (cached == statements_.end()) {
+      if (statements_.size() >= kMaxStatements) statements_.clear();
+      sqlite3_stmt* raw = nullptr;
+      const int prepared =
+          sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &raw, nullptr);
+      StatementPtr owned(raw);
+      if (prepared != SQLITE_OK) return Error(prepared, sql);
+      cached = statements_.emplace(sql, std::move(owned)).first;
+    }
+    struct ResetOnExit {
+      sqlite3_stmt* s;
+      ~ResetOnExit() {
+        sqlite3_reset(s);
+        sqlite3_clear_bindings(s);
+      }
+    };
+    const ResetOnExit reset{cached->second.get()};
+    sqlite3_stmt* const statement = cached->second.get();
+    if (sqlite3_bind_parameter_count(statement) != static_cast<int>(params.size())) {
       return InternalError(location_ + ": statement expects " +
-                           std::to_string(sqlite3_bind_parameter_count(stmt.get())) +
+                           std::to_string(sqlite3_bind_parameter_count(statement)) +
                            " parameters, got " + std::to_string(params.size()) + ": " + sql);
     }
     for (size_t i = 0; i < params.size(); ++i) {
@@ -39,35 +62,35 @@ class SqliteStore final : public Store {
       const SqlValue& value = params[i];
       int rc = SQLITE_OK;
       if (std::holds_alternative<std::monostate>(value)) {
-        rc = sqlite3_bind_null(stmt.get(), index);
+        rc = sqlite3_bind_null(statement, index);
       } else if (const auto* n = std::get_if<int64_t>(&value)) {
-        rc = sqlite3_bind_int64(stmt.get(), index, *n);
+        rc = sqlite3_bind_int64(statement, index, *n);
       } else if (const auto* d = std::get_if<double>(&value)) {
-        rc = sqlite3_bind_double(stmt.get(), index, *d);
+        rc = sqlite3_bind_double(statement, index, *d);
       } else {
         const std::string& s = std::get<std::string>(value);
-        rc = sqlite3_bind_text(stmt.get(), index, s.data(), static_cast<int>(s.size()),
+        rc = sqlite3_bind_text(statement, index, s.data(), static_cast<int>(s.size()),
                                SQLITE_TRANSIENT);
       }
       if (rc != SQLITE_OK) return Error(rc, sql);
     }
     std::vector<SqlRow> rows;
-    const int columns = sqlite3_column_count(stmt.get());
+    const int columns = sqlite3_column_count(statement);
     while (true) {
-      const int rc = sqlite3_step(stmt.get());
+      const int rc = sqlite3_step(statement);
       if (rc == SQLITE_DONE) break;
       if (rc != SQLITE_ROW) return Error(rc, sql);
       SqlRow row(static_cast<size_t>(columns));
       for (int c = 0; c < columns; ++c) {
-        const int type = sqlite3_column_type(stmt.get(), c);
+        const int type = sqlite3_column_type(statement, c);
         if (type == SQLITE_NULL) continue;
         if (type == SQLITE_FLOAT) {
-          row[static_cast<size_t>(c)] = FormatDouble(sqlite3_column_double(stmt.get(), c));
+          row[static_cast<size_t>(c)] = FormatDouble(sqlite3_column_double(statement, c));
           continue;
         }
-        const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt.get(), c));
+        const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(statement, c));
         row[static_cast<size_t>(c)] =
-            std::string(text, static_cast<size_t>(sqlite3_column_bytes(stmt.get(), c)));
+            std::string(text, static_cast<size_t>(sqlite3_column_bytes(statement, c)));
       }
       rows.push_back(std::move(row));
     }
@@ -108,9 +131,16 @@ class SqliteStore final : public Store {
     return InternalError(text);
   }
 
+  struct Finalize {
+    void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+  };
+  using StatementPtr = std::unique_ptr<sqlite3_stmt, Finalize>;
+  static constexpr size_t kMaxStatements = 64;
+
   sqlite3* db_;
   std::string path_;
   std::string location_;
+  std::unordered_map<std::string, StatementPtr> statements_;
 };
 
 }  // namespace

@@ -81,7 +81,7 @@ class Service {
   Status AddSlot(const std::string& ref_text, registry::Registry* registry);
   ApiResult<Scored> Score(const LoadedModel& model, const std::vector<nlohmann::json>& records,
                           const std::string& request_id, const std::string& arm, bool shadow,
-                          bool explain);
+                          int explain_top_k);
   ApiResult<bool> LoadHistory(const LoadedModel& model, const std::vector<nlohmann::json>& records,
                               data::Table* history);
   std::unique_ptr<registry::Store> AcquireStore();

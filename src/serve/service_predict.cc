@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <optional>
 #include <set>
 
 #include "src/registry/encounters.h"
@@ -49,6 +50,20 @@ nlohmann::json FeatureRow(const models::Matrix& x, size_t r) {
     row.push_back(std::isfinite(v) ? nlohmann::json(v) : nlohmann::json());
   }
   return row;
+}
+
+// One row's top contributions, in the units of the raw score: days for regression, log-odds of
+// the uncalibrated model for classification. bias + sum(top) + rest == raw_score.
+nlohmann::json ExplanationJson(const explain::RowExplanation& e, bool log_odds) {
+  nlohmann::json top = nlohmann::json::array();
+  for (const explain::GroupContribution& g : e.top) {
+    top.push_back({{"feature", g.name}, {"contribution", g.value}});
+  }
+  return {{"units", log_odds ? "log_odds" : "days"},
+          {"raw_score", e.raw_score},
+          {"bias", e.bias},
+          {"top", std::move(top)},
+          {"rest", e.rest}};
 }
 
 }  // namespace
@@ -104,13 +119,7 @@ ApiResult<bool> Service::LoadHistory(const LoadedModel& model,
 ApiResult<Service::Scored> Service::Score(const LoadedModel& model,
                                           const std::vector<nlohmann::json>& records,
                                           const std::string& request_id, const std::string& arm,
-                                          bool shadow, bool explain) {
-  if (explain) {
-    return ApiError{501, kNotImplemented,
-                    "explanations are not available in this build yet (needs "
-                    "Predictor::Explain); send the request without \"explain\"",
-                    "explain"};
-  }
+                                          bool shadow, int explain_top_k) {
   std::vector<std::vector<std::string>> ignored;
   ApiResult<data::Table> table = model.input.ToTable(records, &ignored);
   if (!table.ok()) return table.error();
@@ -126,6 +135,23 @@ ApiResult<Service::Scored> Service::Score(const LoadedModel& model,
   if (!pred.ok()) {
     spdlog::error("{}: scoring failed: {}", arm, pred.status().message());
     return FromStatus(pred.status());
+  }
+  std::optional<bundle::Explanations> explanations;
+  if (explain_top_k > 0) {
+    StatusOr<bundle::Explanations> e =
+        p.Explain(table.value(), has_history ? &history : nullptr, explain_top_k);
+    if (!e.ok()) {
+      if (e.status().code() == StatusCode::kFailedPrecondition) {
+        return BadRequest(kExplainUnavailable,
+                          "model '" + model.ref.name + "' (" + p.model().type() +
+                              ") has no per-row contributions; send the request without "
+                              "\"explain\"",
+                          "explain");
+      }
+      spdlog::error("{}: explaining failed: {}", arm, e.status().message());
+      return FromStatus(e.status());
+    }
+    explanations = std::move(e.value());
   }
   const bool classification = p.task() == models::Task::kClassification;
   const double prevalence = p.metadata().contains("metrics")
@@ -165,6 +191,9 @@ ApiResult<Service::Scored> Service::Score(const LoadedModel& model,
                           {"message", "unknown field " + f + " ignored"}});
     }
     o["warnings"] = std::move(warnings);
+    if (explanations.has_value()) {
+      o["explanation"] = ExplanationJson(explanations->rows[r], explanations->log_odds);
+    }
     if (log_ != nullptr) {
       PredictionRecord rec;
       rec.at_ms = now;
@@ -179,6 +208,7 @@ ApiResult<Service::Scored> Service::Score(const LoadedModel& model,
       rec.features = FeatureRow(pred->features, r).dump();
       nlohmann::json output = o;
       output.erase("warnings");
+      output.erase("explanation");
       output.erase("model");
       output.erase("arm");
       rec.output = output.dump();
@@ -240,7 +270,7 @@ Reply Service::Predict(const std::string& name, std::string_view body, bool v2,
       for (size_t i : groups[a]) subset.push_back(records[i]);
     }
     ApiResult<Scored> scored = Score(*arms[a], all ? records : subset, request_id, route.arms[a],
-                                     false, req.value().explain);
+                                     false, req.value().explain ? req.value().top_k : 0);
     if (!scored.ok()) return fail(scored.error());
     for (size_t k = 0; k < groups[a].size(); ++k) {
       outputs[groups[a][k]] = std::move(scored.value().outputs[k]);
@@ -248,7 +278,7 @@ Reply Service::Predict(const std::string& name, std::string_view body, bool v2,
   }
   for (const std::string& shadow : route.shadows) {
     std::shared_ptr<const LoadedModel> m = slots_.at(shadow)->Get();
-    ApiResult<Scored> scored = Score(*m, records, request_id, shadow, true, false);
+    ApiResult<Scored> scored = Score(*m, records, request_id, shadow, true, 0);
     if (!scored.ok()) metrics_.CountError("shadow_" + scored.error().code);
   }
   if (!v2) return {200, {{"request_id", request_id}, {"predictions", std::move(outputs)}}};
@@ -280,6 +310,12 @@ Reply Service::Predict(const std::string& name, std::string_view body, bool v2,
   for (const nlohmann::json& o : outputs) warnings.push_back(o["warnings"].dump());
   tensors.push_back(
       {{"name", "warnings"}, {"datatype", "BYTES"}, {"shape", {n}}, {"data", warnings}});
+  if (req.value().explain) {
+    nlohmann::json explained = nlohmann::json::array();
+    for (const nlohmann::json& o : outputs) explained.push_back(o["explanation"].dump());
+    tensors.push_back(
+        {{"name", "explanation"}, {"datatype", "BYTES"}, {"shape", {n}}, {"data", explained}});
+  }
   nlohmann::json body_out = {
       {"model_name", name},
       {"model_version", std::to_string(arms[0]->version)},

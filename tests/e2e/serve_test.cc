@@ -5,8 +5,10 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <map>
 #include <memory>
@@ -98,6 +100,63 @@ TEST_F(ServeTest, HttpEqualsBatchPredictForEveryModelType) {
   EXPECT_EQ(server.Stop(), 0);
 }
 
+TEST_F(ServeTest, ExplainReturnsTopContributionsThatAddUpToTheRawScore) {
+  ServerProcess server(ServeArgs({}));
+  ASSERT_TRUE(server.ok()) << server.Log();
+  httplib::Client client("127.0.0.1", server.port());
+  nlohmann::json instances = nlohmann::json::array();
+  for (size_t r = 0; r < 4; ++r) instances.push_back(RowJson(*csv_, r * 131));
+  for (const std::string name : {"los_gb", "los_rf", "los_ridge", "readm_gb", "readm_logistic"}) {
+    int status = 0;
+    const nlohmann::json j = Post(
+        client, "/v1/models/" + name + "/predict",
+        nlohmann::json{{"instances", instances}, {"explain", true}, {"top_k", 3}}.dump(), &status);
+    ASSERT_EQ(status, 200) << name << ": " << j.dump();
+    const bool classification = name.starts_with("readm");
+    for (const nlohmann::json& p : j["predictions"]) {
+      ASSERT_TRUE(p.contains("explanation")) << p.dump();
+      const nlohmann::json& e = p["explanation"];
+      EXPECT_EQ(e["units"], classification ? "log_odds" : "days");
+      ASSERT_EQ(e["top"].size(), 3U) << e.dump();
+      double sum = e["bias"].get<double>() + e["rest"].get<double>();
+      double last = 1e300;
+      for (const nlohmann::json& t : e["top"]) {
+        EXPECT_FALSE(t["feature"].get<std::string>().empty());
+        const double v = t["contribution"].get<double>();
+        EXPECT_LE(std::abs(v), last + 1e-12) << "not sorted by |contribution|: " << e.dump();
+        last = std::abs(v);
+        sum += v;
+      }
+      const double raw = e["raw_score"].get<double>();
+      EXPECT_NEAR(sum, raw, 1e-3 * std::max(1.0, std::abs(raw))) << name << ": " << e.dump();
+      if (!classification) {
+        // For regression the raw score is the prediction in days.
+        EXPECT_NEAR(raw, p["prediction"].get<double>(), 1e-3 * std::max(1.0, std::abs(raw)))
+            << name;
+      }
+    }
+    // The v2 protocol returns the same explanation as a JSON string per instance.
+    nlohmann::json inputs = nlohmann::json::array();
+    for (const auto& [k, v] : instances[0].items()) {
+      inputs.push_back({{"name", k},
+                        {"shape", {1}},
+                        {"datatype", v.is_string() ? "BYTES" : "FP64"},
+                        {"data", {v}}});
+    }
+    const nlohmann::json v2 =
+        Post(client, "/v2/models/" + name + "/infer",
+             nlohmann::json{{"inputs", inputs}, {"parameters", {{"explain", true}, {"top_k", 3}}}}
+                 .dump(),
+             &status);
+    ASSERT_EQ(status, 200) << v2.dump();
+    const nlohmann::json& last_tensor = v2["outputs"].back();
+    EXPECT_EQ(last_tensor["name"], "explanation");
+    EXPECT_EQ(nlohmann::json::parse(last_tensor["data"][0].get<std::string>())["raw_score"],
+              j["predictions"][0]["explanation"]["raw_score"]);
+  }
+  EXPECT_EQ(server.Stop(), 0);
+}
+
 TEST_F(ServeTest, EveryBadInputGetsAJsonError) {
   ServerProcess server(
       ServeArgs({"--max-body-bytes", "4096", "--max-instances", "5", "--read-timeout-ms", "500"}));
@@ -121,7 +180,7 @@ TEST_F(ServeTest, EveryBadInputGetsAJsonError) {
       {"/v1/models/los_gb/predict", "{\"age\": 1," + big + "}", 413, "payload_too_large", ""},
       {"/v1/models/nope/predict", R"({"age": 1})", 404, "model_not_found", ""},
       {"/v2/models/los_gb/infer", R"({"inputs": 1})", 400, "bad_request", "inputs"},
-      {"/v1/models/los_gb/predict", R"({"age": 1, "explain": true})", 501, "not_implemented",
+      {"/v1/models/los_svr/predict", R"({"age": 1, "explain": true})", 400, "explain_unavailable",
        "explain"},
   };
   for (const Case& c : cases) {

@@ -1,0 +1,109 @@
+// One-row (and small-batch) prediction of a 300-tree XGBoost model: XGBoost's in-place predict
+// call (what XgboostModel used for every batch) against staycast::models::TreeEnsemble, which
+// serves batches up to TreeEnsemble::kMaxRows. Justifies the serving hot path (issue 7).
+#include <benchmark/benchmark.h>
+#include <xgboost/c_api.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "src/models/model.h"
+#include "src/models/test_data.h"
+#include "src/models/tree_ensemble.h"
+
+namespace staycast::models {
+namespace {
+
+struct Fixture {
+  std::unique_ptr<Model> model;
+  std::string state;
+  BoosterHandle booster = nullptr;
+  std::optional<TreeEnsemble> ensemble;
+  testing::Dataset rows;
+};
+
+// A 300-round, depth-6 regression model (no validation split, so all 300 trees are kept).
+Fixture& Shared() {
+  static Fixture* f = [] {
+    auto* fx = new Fixture;
+    const testing::Dataset train = testing::MakeRegression(20000, 1);
+    fx->rows = testing::MakeRegression(4096, 2);
+    fx->model = CreateModel("gradient_boosting",
+                            {{"n_rounds", 300}, {"max_depth", 6}, {"learning_rate", 0.05}},
+                            Task::kRegression)
+                    .value();
+    if (!fx->model->Fit(train.x, train.y, FitOptions()).ok()) std::abort();
+    fx->state = fx->model->SaveState().value();
+    XGBoosterCreate(nullptr, 0, &fx->booster);
+    XGBoosterLoadModelFromBuffer(fx->booster, fx->state.data(), fx->state.size());
+    XGBoosterSetParam(fx->booster, "nthread", "1");
+    fx->ensemble = TreeEnsemble::FromXgboostJson(nlohmann::json::parse(fx->state)).value();
+    if (fx->ensemble->num_trees() != 300) std::abort();
+    return fx;
+  }();
+  return *f;
+}
+
+Matrix FirstRows(const Matrix& x, size_t n) {
+  Matrix m;
+  m.rows = n;
+  m.cols = x.cols;
+  m.values.assign(x.values.begin(), x.values.begin() + static_cast<std::ptrdiff_t>(n * x.cols));
+  return m;
+}
+
+void BM_XgboostInplacePredict(benchmark::State& state) {
+  Fixture& f = Shared();
+  const Matrix x = FirstRows(f.rows.x, static_cast<size_t>(state.range(0)));
+  char array[256];
+  std::snprintf(array, sizeof(array),
+                R"({"data": [%llu, true], "shape": [%zu, %zu], "typestr": "<f4", "version": 3})",
+                static_cast<unsigned long long>(reinterpret_cast<uintptr_t>(x.values.data())),
+                x.rows, x.cols);
+  const char* config = R"({"type": 0, "training": false, "iteration_begin": 0, "iteration_end": 0,)"
+                       R"( "strict_shape": false, "cache_id": 0, "missing": NaN})";
+  for (auto _ : state) {
+    const bst_ulong* shape = nullptr;
+    bst_ulong dim = 0;
+    const float* result = nullptr;
+    XGBoosterPredictFromDense(f.booster, array, config, nullptr, &shape, &dim, &result);
+    benchmark::DoNotOptimize(result[0]);
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+
+void BM_TreeEnsemblePredict(benchmark::State& state) {
+  Fixture& f = Shared();
+  const Matrix x = FirstRows(f.rows.x, static_cast<size_t>(state.range(0)));
+  std::vector<double> out;
+  for (auto _ : state) {
+    f.ensemble->Predict(x, &out);
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+
+// What callers get: Model::Predict picks the ensemble up to kMaxRows rows, XGBoost above.
+void BM_ModelPredict(benchmark::State& state) {
+  Fixture& f = Shared();
+  const Matrix x = FirstRows(f.rows.x, static_cast<size_t>(state.range(0)));
+  for (auto _ : state) {
+    StatusOr<std::vector<double>> p = f.model->Predict(x);
+    benchmark::DoNotOptimize(p.ok());
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+
+BENCHMARK(BM_XgboostInplacePredict)->Arg(1)->Arg(16)->Arg(64)->Arg(256)->Arg(4096);
+BENCHMARK(BM_TreeEnsemblePredict)->Arg(1)->Arg(16)->Arg(64)->Arg(256)->Arg(4096);
+BENCHMARK(BM_ModelPredict)->Arg(1)->Arg(16)->Arg(64)->Arg(256);
+
+}  // namespace
+}  // namespace staycast::models
+
+BENCHMARK_MAIN();
