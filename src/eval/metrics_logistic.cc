@@ -1,6 +1,7 @@
 // Logistic recalibration by Newton's method (two parameters, and the one-parameter
 // calibration-in-the-large), plus the calibration-bin rule shared with sklearn. The counted rows
-// are first packed into contiguous arrays so that each Newton pass is a tight loop.
+// are first packed into contiguous arrays (CalibrationRows) so that each Newton pass is a tight
+// loop.
 #include "src/eval/metrics_logistic.h"
 
 #include <algorithm>
@@ -24,37 +25,34 @@ constexpr double kSmallStep = 1e-7;
 constexpr double kCheckedStep = 0.25;
 constexpr double kDivergedSlope = 1e6;
 
-// Counted rows only: logit, exp(-logit) = (1 - p) / p, outcome and count.
-struct Packed {
-  std::vector<double> x, odds_inv, y, w;
-};
-
-// Fills `p` (reusing its capacity across bootstrap replicates on the same thread).
+// Fills `p` with the counted rows (reusing its capacity across bootstrap replicates on the same
+// thread).
 void Pack(std::span<const double> logits, std::span<const uint8_t> outcomes, RowCounts counts,
-          Packed& p) {
-  p.x.clear();
-  p.odds_inv.clear();
-  p.y.clear();
-  p.w.clear();
+          CalibrationRows& p) {
+  p.Reserve(logits.size(), false);
+  size_t m = 0;
   for (size_t i = 0; i < logits.size(); ++i) {
     const double c = CountOf(counts, i);
     if (c == 0) continue;
-    p.x.push_back(logits[i]);
-    p.odds_inv.push_back(std::exp(-logits[i]));
-    p.y.push_back(outcomes[i]);
-    p.w.push_back(c);
+    p.x[m] = logits[i];
+    p.odds_inv[m] = std::exp(-logits[i]);
+    p.y[m] = outcomes[i];
+    p.w[m] = c;
+    ++m;
   }
+  p.size = m;
 }
 
 struct Derivatives {
   double g0 = 0, g1 = 0, h00 = 0, h01 = 0, h11 = 0;
 };
 
-// Gradient and negated Hessian of the log-likelihood at (a, b).
-Derivatives Evaluate(const Packed& d, double a, double b) {
+// Gradient and negated Hessian of the log-likelihood, with mu(i) the fitted probability of row i.
+template <typename Mu>
+Derivatives Evaluate(const CalibrationRows& d, Mu mu_of) {
   Derivatives s;
-  for (size_t i = 0; i < d.x.size(); ++i) {
-    const double mu = 1.0 / (1.0 + std::exp(-(a + b * d.x[i])));
+  for (size_t i = 0; i < d.size; ++i) {
+    const double mu = mu_of(i);
     const double r = d.w[i] * (d.y[i] - mu);
     const double w = d.w[i] * mu * (1.0 - mu);
     s.g0 += r;
@@ -66,10 +64,23 @@ Derivatives Evaluate(const Packed& d, double a, double b) {
   return s;
 }
 
+// Gradient g and negated Hessian h of the calibration-in-the-large log-likelihood.
+template <typename Mu>
+void OffsetSums(const CalibrationRows& d, Mu mu_of, double* g_out, double* h_out) {
+  double g = 0, h = 0;
+  for (size_t i = 0; i < d.size; ++i) {
+    const double mu = mu_of(i);
+    g += d.w[i] * (d.y[i] - mu);
+    h += d.w[i] * mu * (1.0 - mu);
+  }
+  *g_out = g;
+  *h_out = h;
+}
+
 // Log-likelihood sum w * (y * eta - log(1 + exp(eta))), computed without overflow.
-double LogLikelihood(const Packed& d, double a, double b) {
+double LogLikelihood(const CalibrationRows& d, double a, double b) {
   double ll = 0;
-  for (size_t i = 0; i < d.x.size(); ++i) {
+  for (size_t i = 0; i < d.size; ++i) {
     const double eta = a + b * d.x[i];
     const double softplus = eta > 0 ? eta + std::log1p(std::exp(-eta)) : std::log1p(std::exp(eta));
     ll += d.w[i] * (d.y[i] * eta - softplus);
@@ -106,10 +117,15 @@ StatusOr<LogisticCalibration> FitCalibrationFromLogits(std::span<const double> l
                                                        std::span<const uint8_t> outcomes,
                                                        RowCounts counts,
                                                        const LogisticCalibration& start) {
-  thread_local Packed d;
+  thread_local CalibrationRows d;
   Pack(logits, outcomes, counts, d);
-  if (d.x.empty()) return FailedPreconditionError("logistic calibration: no rows counted");
-  const auto [lo, hi] = std::minmax_element(d.x.begin(), d.x.end());
+  return FitCalibrationPacked(d, start);
+}
+
+StatusOr<LogisticCalibration> FitCalibrationPacked(const CalibrationRows& d,
+                                                   const LogisticCalibration& start) {
+  if (d.size == 0) return FailedPreconditionError("logistic calibration: no rows counted");
+  const auto [lo, hi] = std::minmax_element(d.x.begin(), d.x.begin() + d.size);
   if (!(*lo < *hi)) {
     return FailedPreconditionError(
         "logistic calibration is undefined: all predicted probabilities are equal");
@@ -120,7 +136,10 @@ StatusOr<LogisticCalibration> FitCalibrationFromLogits(std::span<const double> l
   bool converged = false;
   for (int it = 1; it <= kMaxIterations && !converged; ++it) {
     fit.iterations = it;
-    const Derivatives s = Evaluate(d, a, b);
+    const Derivatives s =
+        it == 1 && d.has_start
+            ? Evaluate(d, [&](size_t i) { return d.mu_start[i]; })
+            : Evaluate(d, [&](size_t i) { return FittedProbability(a, b, d.x[i]); });
     const double det = s.h00 * s.h11 - s.h01 * s.h01;
     if (!(det > 0) || !std::isfinite(det)) return NotConverged("logistic calibration");
     double d0 = (s.h11 * s.g0 - s.h01 * s.g1) / det;
@@ -148,10 +167,12 @@ StatusOr<LogisticCalibration> FitCalibrationFromLogits(std::span<const double> l
   for (int it = 0; it < kMaxIterations && !converged; ++it) {
     double g = 0, h = 0;
     const double scale = std::exp(-c);
-    for (size_t i = 0; i < d.x.size(); ++i) {
-      const double mu = 1.0 / (1.0 + scale * d.odds_inv[i]);
-      g += d.w[i] * (d.y[i] - mu);
-      h += d.w[i] * mu * (1.0 - mu);
+    if (it == 0 && d.has_start) {
+      OffsetSums(
+          d, [&](size_t i) { return d.mu_citl_start[i]; }, &g, &h);
+    } else {
+      OffsetSums(
+          d, [&](size_t i) { return OffsetProbability(scale, d.odds_inv[i]); }, &g, &h);
     }
     if (!(h > 0)) return NotConverged("calibration-in-the-large");
     const double step = std::clamp(g / h, -5.0, 5.0);
