@@ -30,6 +30,7 @@ constexpr double kDivergedSlope = 1e6;
 void Pack(std::span<const double> logits, std::span<const uint8_t> outcomes, RowCounts counts,
           CalibrationRows& p) {
   p.Reserve(logits.size(), false);
+  p.descending = false;
   size_t m = 0;
   for (size_t i = 0; i < logits.size(); ++i) {
     const double c = CountOf(counts, i);
@@ -125,8 +126,12 @@ StatusOr<LogisticCalibration> FitCalibrationFromLogits(std::span<const double> l
 StatusOr<LogisticCalibration> FitCalibrationPacked(const CalibrationRows& d,
                                                    const LogisticCalibration& start) {
   if (d.size == 0) return FailedPreconditionError("logistic calibration: no rows counted");
-  const auto [lo, hi] = std::minmax_element(d.x.begin(), d.x.begin() + d.size);
-  if (!(*lo < *hi)) {
+  bool spread = d.x[d.size - 1] < d.x[0];
+  if (!d.descending) {
+    const auto [lo, hi] = std::minmax_element(d.x.begin(), d.x.begin() + d.size);
+    spread = *lo < *hi;
+  }
+  if (!spread) {
     return FailedPreconditionError(
         "logistic calibration is undefined: all predicted probabilities are equal");
   }

@@ -45,6 +45,7 @@ inline double OffsetProbability(double scale, double odds_inv) {
 struct CalibrationRows {
   size_t size = 0;
   bool has_start = false;
+  bool descending = false;  // x is non-increasing (rows packed in score order)
   std::vector<double> x, odds_inv, y, w, mu_start, mu_citl_start;
   // Makes room for n rows (keeping capacity); size is left to the caller.
   void Reserve(size_t n, bool with_start) {

@@ -59,6 +59,9 @@ class ClassificationSet : public MetricSet {
       bin_[k] = CalibrationBinOf(p[k], options_.calibration_bins, step);
       last_of_block_[k] = k + 1 == n || p[k + 1] != p[k];
     }
+    // Bins are monotone in p, so each is one run of the descending order.
+    last_of_bin_.resize(n);
+    for (size_t k = 0; k < n; ++k) last_of_bin_[k] = k + 1 == n || bin_[k + 1] != bin_[k];
     // Rows predicted 1 (p >= threshold) are a prefix of the descending order.
     predicted_positive_ =
         options_.threshold
@@ -102,6 +105,7 @@ class ClassificationSet : public MetricSet {
     // of average precision; the current block's positives and rows.
     double area = 0, tp = 0, fp = 0, precision_sum = 0, block_pos = 0, block_all = 0;
     double tp_at_threshold = 0, fp_at_threshold = 0;
+    double run_n = 0, run_p = 0, run_y = 0;  // the current calibration bin's sums
     size_t m = 0;
     for (size_t k = 0; k < rows; ++k) {
       if (k == predicted_positive_) {
@@ -115,9 +119,15 @@ class ClassificationSet : public MetricSet {
       const double d = p[k] - yk;
       brier += c * d * d;
       loss += c * row_loss_[k];
-      bin_n[bin_[k]] += c;
-      bin_p[bin_[k]] += c * p[k];
-      bin_y[bin_[k]] += c * yk;
+      run_n += c;
+      run_p += c * p[k];
+      run_y += c * yk;
+      if (last_of_bin_[k]) {
+        bin_n[bin_[k]] += run_n;
+        bin_p[bin_[k]] += run_p;
+        bin_y[bin_[k]] += run_y;
+        run_n = run_p = run_y = 0;
+      }
       block_pos += c * yk;
       block_all += c;
       fit_rows.x[m] = logits_[k];
@@ -139,6 +149,7 @@ class ClassificationSet : public MetricSet {
       }
     }
     fit_rows.size = m;
+    fit_rows.descending = true;
     if (predicted_positive_ == rows) {
       tp_at_threshold = tp;
       fp_at_threshold = fp;
@@ -192,7 +203,7 @@ class ClassificationSet : public MetricSet {
   // Per row in decreasing order of probability (data_.descending()).
   std::vector<double> logits_, odds_inv_, row_loss_, mu_start_, mu_citl_start_;
   std::vector<int> bin_;
-  std::vector<uint8_t> last_of_block_;
+  std::vector<uint8_t> last_of_block_, last_of_bin_;
   size_t predicted_positive_ = 0;  // rows with p >= threshold: a prefix of that order
   LogisticCalibration start_;
 };
