@@ -44,38 +44,46 @@ void Pack(std::span<const double> logits, std::span<const uint8_t> outcomes, Row
   p.size = m;
 }
 
-struct Derivatives {
+// Gradient and negated Hessian of the two-parameter log-likelihood (g0, g1, h00, h01, h11) and of
+// the calibration-in-the-large one (g, h).
+struct PassSums {
   double g0 = 0, g1 = 0, h00 = 0, h01 = 0, h11 = 0;
+  double g = 0, h = 0;
 };
 
-// Gradient and negated Hessian of the log-likelihood, with mu(i) the fitted probability of row i.
-template <typename Mu>
-Derivatives Evaluate(const CalibrationRows& d, Mu mu_of) {
-  Derivatives s;
+// One pass over the rows for the two-parameter fit at (a, b) (kTwo) and the offset fit at
+// scale = exp(-c) (kOffset), which share the pass while both iterate. kCached: the first pass from
+// the start values, whose fitted probabilities the rows carry.
+template <bool kTwo, bool kOffset, bool kCached>
+PassSums Pass(const CalibrationRows& d, double a, double b, double scale) {
+  PassSums s;
   for (size_t i = 0; i < d.size; ++i) {
-    const double mu = mu_of(i);
-    const double r = d.w[i] * (d.y[i] - mu);
-    const double w = d.w[i] * mu * (1.0 - mu);
-    s.g0 += r;
-    s.g1 += r * d.x[i];
-    s.h00 += w;
-    s.h01 += w * d.x[i];
-    s.h11 += w * d.x[i] * d.x[i];
+    if constexpr (kTwo) {
+      const double mu = kCached ? d.mu_start[i] : FittedProbability(a, b, d.x[i]);
+      const double r = d.w[i] * (d.y[i] - mu);
+      const double w = d.w[i] * mu * (1.0 - mu);
+      s.g0 += r;
+      s.g1 += r * d.x[i];
+      s.h00 += w;
+      s.h01 += w * d.x[i];
+      s.h11 += w * d.x[i] * d.x[i];
+    }
+    if constexpr (kOffset) {
+      const double mu = kCached ? d.mu_citl_start[i] : OffsetProbability(scale, d.odds_inv[i]);
+      s.g += d.w[i] * (d.y[i] - mu);
+      s.h += d.w[i] * mu * (1.0 - mu);
+    }
   }
   return s;
 }
 
-// Gradient g and negated Hessian h of the calibration-in-the-large log-likelihood.
-template <typename Mu>
-void OffsetSums(const CalibrationRows& d, Mu mu_of, double* g_out, double* h_out) {
-  double g = 0, h = 0;
-  for (size_t i = 0; i < d.size; ++i) {
-    const double mu = mu_of(i);
-    g += d.w[i] * (d.y[i] - mu);
-    h += d.w[i] * mu * (1.0 - mu);
+PassSums PassFor(const CalibrationRows& d, bool two, bool offset, bool cached, double a, double b,
+                 double scale) {
+  if (two && offset) {
+    return cached ? Pass<true, true, true>(d, a, b, scale)
+                  : Pass<true, true, false>(d, a, b, scale);
   }
-  *g_out = g;
-  *h_out = h;
+  return two ? Pass<true, false, false>(d, a, b, scale) : Pass<false, true, false>(d, a, b, scale);
 }
 
 // Log-likelihood sum w * (y * eta - log(1 + exp(eta))), computed without overflow.
@@ -137,54 +145,50 @@ StatusOr<LogisticCalibration> FitCalibrationPacked(const CalibrationRows& d,
   }
   LogisticCalibration fit;
   // Two parameters: Newton; a large step is halved while it lowers the log-likelihood.
-  double a = start.intercept, b = start.slope;
-  bool converged = false;
-  for (int it = 1; it <= kMaxIterations && !converged; ++it) {
-    fit.iterations = it;
-    const Derivatives s =
-        it == 1 && d.has_start
-            ? Evaluate(d, [&](size_t i) { return d.mu_start[i]; })
-            : Evaluate(d, [&](size_t i) { return FittedProbability(a, b, d.x[i]); });
-    const double det = s.h00 * s.h11 - s.h01 * s.h01;
-    if (!(det > 0) || !std::isfinite(det)) return NotConverged("logistic calibration");
-    double d0 = (s.h11 * s.g0 - s.h01 * s.g1) / det;
-    double d1 = (s.h00 * s.g1 - s.h01 * s.g0) / det;
-    if (std::max(std::fabs(d0), std::fabs(d1)) > kCheckedStep) {
-      const double ll = LogLikelihood(d, a, b);
-      for (int h = 0; h < kMaxHalvings && LogLikelihood(d, a + d0, b + d1) < ll; ++h) {
-        d0 *= 0.5;
-        d1 *= 0.5;
+  // Calibration-in-the-large: intercept only, logit(p) as an offset (concave in one variable);
+  // exp(-(c + x)) = exp(-c) * exp(-x), so its passes need no exponential per row. The two fits
+  // are independent and share each pass over the rows while both iterate.
+  double a = start.intercept, b = start.slope, c = start.intercept_in_the_large;
+  bool two_done = false, offset_done = false;
+  Status offset_error = NotConverged("calibration-in-the-large");
+  for (int it = 1; it <= kMaxIterations && !(two_done && offset_done); ++it) {
+    const PassSums s =
+        PassFor(d, !two_done, !offset_done, it == 1 && d.has_start, a, b, std::exp(-c));
+    if (!two_done) {
+      fit.iterations = it;
+      const double det = s.h00 * s.h11 - s.h01 * s.h01;
+      if (!(det > 0) || !std::isfinite(det)) return NotConverged("logistic calibration");
+      double d0 = (s.h11 * s.g0 - s.h01 * s.g1) / det;
+      double d1 = (s.h00 * s.g1 - s.h01 * s.g0) / det;
+      if (std::max(std::fabs(d0), std::fabs(d1)) > kCheckedStep) {
+        const double ll = LogLikelihood(d, a, b);
+        for (int h = 0; h < kMaxHalvings && LogLikelihood(d, a + d0, b + d1) < ll; ++h) {
+          d0 *= 0.5;
+          d1 *= 0.5;
+        }
+      }
+      a += d0;
+      b += d1;
+      two_done = std::fabs(d0) + std::fabs(d1) < kSmallStep * (1.0 + std::fabs(a) + std::fabs(b));
+      if (!two_done && (std::fabs(b) > kDivergedSlope || !std::isfinite(a))) {
+        return NotConverged("logistic calibration");
       }
     }
-    a += d0;
-    b += d1;
-    converged = std::fabs(d0) + std::fabs(d1) < kSmallStep * (1.0 + std::fabs(a) + std::fabs(b));
-    if (std::fabs(b) > kDivergedSlope || !std::isfinite(a)) break;
+    if (!offset_done) {
+      if (!(s.h > 0)) {
+        offset_done = true;  // failed: reported once the two-parameter fit has its answer
+        continue;
+      }
+      const double step = std::clamp(s.g / s.h, -5.0, 5.0);
+      c += step;
+      offset_done = std::fabs(step) < kSmallStep * (1.0 + std::fabs(c));
+      if (offset_done) offset_error = OkStatus();
+    }
   }
-  if (!converged) return NotConverged("logistic calibration");
+  if (!two_done) return NotConverged("logistic calibration");
+  RETURN_IF_ERROR(offset_error);
   fit.intercept = a;
   fit.slope = b;
-
-  // Calibration-in-the-large: intercept only, logit(p) as an offset (concave in one variable).
-  // exp(-(c + x)) = exp(-c) * exp(-x), so a pass needs no exponential per row.
-  double c = start.intercept_in_the_large;
-  converged = false;
-  for (int it = 0; it < kMaxIterations && !converged; ++it) {
-    double g = 0, h = 0;
-    const double scale = std::exp(-c);
-    if (it == 0 && d.has_start) {
-      OffsetSums(
-          d, [&](size_t i) { return d.mu_citl_start[i]; }, &g, &h);
-    } else {
-      OffsetSums(
-          d, [&](size_t i) { return OffsetProbability(scale, d.odds_inv[i]); }, &g, &h);
-    }
-    if (!(h > 0)) return NotConverged("calibration-in-the-large");
-    const double step = std::clamp(g / h, -5.0, 5.0);
-    c += step;
-    converged = std::fabs(step) < kSmallStep * (1.0 + std::fabs(c));
-  }
-  if (!converged) return NotConverged("calibration-in-the-large");
   fit.intercept_in_the_large = c;
   return fit;
 }
