@@ -97,6 +97,13 @@ class ClassificationSet : public MetricSet {
     bin_p.assign(bins, 0);
     bin_y.assign(bins, 0);
     fit_rows.Reserve(rows, true);
+    thread_local std::vector<double> ap_pos, ap_tp, ap_fp;
+    if (ap_pos.size() < rows) {
+      ap_pos.resize(rows);
+      ap_tp.resize(rows);
+      ap_fp.resize(rows);
+    }
+    size_t blocks = 0;
     // A row with count 0 adds exact zeros to every sum below, so the walk takes every row without
     // branching on the count (a bootstrap replicate leaves about a third of the rows out at
     // random) and packs the counted rows for the calibration fit by advancing `m` only for them.
@@ -142,13 +149,18 @@ class ClassificationSet : public MetricSet {
         area += block_neg * (tp + 0.5 * block_pos);
         tp += block_pos;
         fp += block_neg;
-        // tp + fp is 0 only before the first counted row, where block_pos is 0 too.
-        const double precision = tp / std::max(tp + fp, 1.0);
-        precision_sum += block_pos * precision;
+        // Average precision needs tp / (tp + fp) after each block with positives: keep those
+        // blocks (most have none) and divide after the walk.
+        ap_pos[blocks] = block_pos;
+        ap_tp[blocks] = tp;
+        ap_fp[blocks] = fp;
+        blocks += block_pos > 0 ? 1 : 0;
         block_pos = block_all = 0;
       }
     }
     fit_rows.size = m;
+    for (size_t i = 0; i < blocks; ++i)
+      precision_sum += ap_pos[i] * (ap_tp[i] / (ap_tp[i] + ap_fp[i]));
     fit_rows.descending = true;
     if (predicted_positive_ == rows) {
       tp_at_threshold = tp;
