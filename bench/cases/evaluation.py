@@ -30,16 +30,17 @@ def run(ctx):
         report = os.path.join(ctx.workdir, "evaluation_%d.html" % rows)
         cmd = [ctx.staycast, "evaluate", bundle, ctx.data(rows), "--bootstrap",
                str(REPLICATES), "--threads", "2", "--report", report]
-        m = ctx.measure(cmd)
+        # Above 100k rows one round: the bootstrap there is informative, not a target.
+        m = ctx.measure(cmd, rounds=1 if rows > 100000 else None)
         size = os.path.getsize(report)
-        timed = rows >= 100000
-        passed = size < MAX_REPORT_BYTES and (m.wall_s < MAX_SECONDS if timed else True)
+        # The targets are stated at 100k rows; smaller runs (--quick) are not judged.
+        passed = (size < MAX_REPORT_BYTES and m.wall_s < MAX_SECONDS) if rows >= 100000 else None
         results.append(benchlib.Result(
             case="evaluation", rows=rows, staycast=m, peer=None, peer_name="",
             metric_name="report_mb", staycast_metric=size / 1e6, peer_metric=None,
-            target="< %.0f s at 100k rows with %d replicates; report < 5 MB"
+            target="< %.0f s wall at 100k rows with %d replicates; report < 5 MB"
                    % (MAX_SECONDS, REPLICATES),
             passed=passed,
-            note="evaluate = read + features + predict + %d-replicate patient bootstrap + "
-                 "subgroups (200 replicates) + explanations + report" % REPLICATES))
+            note="%d-replicate patient bootstrap + subgroups (200 replicates each) + "
+                 "explanations + report; %.1f CPU-s" % (REPLICATES, m.cpu_s)))
     return results

@@ -292,13 +292,13 @@ StatusOr<nlohmann::json> EvaluateFull(const EvaluationInput& in,
   bo.threads = std::max(1, options.threads);
   ASSIGN_OR_RETURN(std::vector<Estimate> est, Bootstrap(*metrics, patients, bo));
   out["headline"] = EstimatesJson(metrics->names(), est);
-  out["bootstrap"] = {{"replicates", bo.replicates},
-                      {"seed", bo.seed},
-                      {"confidence", bo.confidence},
-                      {"unit", patients.num_groups() < in.actual.size() ? "patient" : "row"},
-                      {"units", patients.num_groups()},
-                      {"subgroup_replicates",
-                       std::min(bo.replicates, std::max(1, options.subgroup_replicates))}};
+  out["bootstrap"] = {
+      {"replicates", bo.replicates},
+      {"seed", bo.seed},
+      {"confidence", bo.confidence},
+      {"unit", patients.num_groups() < in.actual.size() ? "patient" : "row"},
+      {"units", patients.num_groups()},
+      {"subgroup_replicates", std::min(bo.replicates, std::max(1, options.subgroup_replicates))}};
   ASSIGN_OR_RETURN(out["baselines"], internal::Baselines(in));
   if (classification) {
     ASSIGN_OR_RETURN(out["classification"], internal::ClassificationSection(in, options));

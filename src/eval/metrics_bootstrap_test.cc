@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <string>
@@ -15,6 +16,7 @@
 #include "src/eval/metrics_sets.h"
 #include "src/eval/metrics_subgroups.h"
 #include "src/eval/metrics_test_util.h"
+#include "src/eval/metrics_threshold.h"
 
 namespace staycast::eval {
 namespace {
@@ -92,6 +94,43 @@ TEST(BootstrapTest, IntervalsContainEstimatesAndIgnoreThreadCount) {
   EXPECT_NEAR(one[2].value, *AveragePrecision(data), 1e-12);
   EXPECT_NEAR(one[6].value, FitLogisticCalibration(data)->slope, 1e-9);
   EXPECT_NEAR(one[8].value, ComputeCalibrationCurve(data)->ece, 1e-12);
+}
+
+// The set computes a replicate in one walk over its sorted rows; every value must equal the
+// standalone metric on the same counts, with ties, rows left out and a threshold equal to a score.
+TEST(BootstrapTest, ClassificationSetReplicateEqualsStandaloneMetrics) {
+  auto s = RandomBinary(3000, 0.15, 33, 1.5);
+  for (double& p : s.p) p = std::round(p * 200) / 200;  // many tied probabilities
+  const double threshold = s.p[17];
+  ASSERT_OK_AND_ASSIGN(BinaryPredictions data, BinaryPredictions::Create(s.y, s.p));
+  ASSERT_OK_AND_ASSIGN(auto metrics, MakeClassificationMetricSet(data, {.threshold = threshold}));
+  const GroupIndex rows = GroupIndex::Ungrouped(s.y.size());
+  std::vector<uint32_t> counts;
+  std::vector<double> out(metrics->names().size());
+  for (uint64_t r = 0; r < 5; ++r) {
+    SCOPED_TRACE(r);
+    std::mt19937_64 rng(r);
+    rows.DrawCounts(rng, &counts);
+    ASSERT_GT(std::count(counts.begin(), counts.end(), 0U), 500);
+    metrics->Compute(counts, out);
+    EXPECT_NEAR(out[0], Prevalence(data, counts), 1e-12);
+    EXPECT_NEAR(out[1], *RocAuc(data, counts), 1e-12);
+    EXPECT_NEAR(out[2], *AveragePrecision(data, counts), 1e-12);
+    EXPECT_NEAR(out[3], BrierScore(data, counts), 1e-12);
+    EXPECT_NEAR(out[4], LogLoss(data, counts), 1e-12);
+    ASSERT_OK_AND_ASSIGN(LogisticCalibration fit, FitLogisticCalibration(data, counts));
+    EXPECT_NEAR(out[5], fit.intercept, 1e-9);
+    EXPECT_NEAR(out[6], fit.slope, 1e-9);
+    EXPECT_NEAR(out[7], fit.intercept_in_the_large, 1e-9);
+    EXPECT_NEAR(out[8], ComputeCalibrationCurve(data, kDefaultCalibrationBins, counts)->ece, 1e-12);
+    const ThresholdMetrics t = EvaluateAtThreshold(data, threshold, counts);
+    EXPECT_NEAR(out[9], t.accuracy, 1e-12);
+    EXPECT_NEAR(out[10], t.balanced_accuracy, 1e-12);
+    EXPECT_NEAR(out[11], t.sensitivity, 1e-12);
+    EXPECT_NEAR(out[12], t.specificity, 1e-12);
+    EXPECT_NEAR(out[13], t.positive.precision, 1e-12);
+    EXPECT_NEAR(out[14], t.positive.f1, 1e-12);
+  }
 }
 
 TEST(BootstrapTest, ResamplingPatientsWidensIntervalsForRepeatedRows) {

@@ -108,6 +108,10 @@ ThresholdMetrics EvaluateAtThreshold(const BinaryPredictions& data, double thres
   return FromConfusion(threshold, ConfusionAt(data, threshold, counts));
 }
 
+ThresholdMetrics MetricsFromConfusion(double threshold, const ConfusionMatrix& confusion) {
+  return FromConfusion(threshold, confusion);
+}
+
 std::string FormatClassificationReport(const ThresholdMetrics& m) {
   std::string out = fmt::format("threshold {:.3f}\n\n{:>14}{:>11}{:>10}{:>10}{:>10}\n\n",
                                 m.threshold, "", "precision", "recall", "f1-score", "support");

@@ -43,6 +43,8 @@ struct ThresholdMetrics {
 
 ThresholdMetrics EvaluateAtThreshold(const BinaryPredictions& data, double threshold,
                                      RowCounts counts = {});
+// The same metrics from a confusion matrix counted elsewhere (e.g. in one walk over sorted rows).
+ThresholdMetrics MetricsFromConfusion(double threshold, const ConfusionMatrix& confusion);
 
 // A text table like sklearn's classification_report(digits=3), plus the confusion matrix.
 std::string FormatClassificationReport(const ThresholdMetrics& metrics);
