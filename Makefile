@@ -43,4 +43,4 @@ bench-quick: build
 	@/usr/bin/python3 bench/run --quick
 
 clean:
-	@rm -rf build build-asan build-debug
+	@rm -rf build build-asan build-debug build-tidy bench-out

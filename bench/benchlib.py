@@ -66,25 +66,6 @@ class CommandFailed(RuntimeError):
     pass
 
 
-def _run_once(cmd, env=None, cwd=None, timeout=None):
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    proc = subprocess.Popen([str(c) for c in cmd], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            env=env, cwd=cwd, text=True)
-    try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.communicate()
-        raise CommandFailed(f"timed out after {timeout} s: {' '.join(map(str, cmd))}")
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if proc.returncode != 0:
-        raise CommandFailed(f"exit {proc.returncode}: {' '.join(map(str, cmd))}\n{err[-2000:]}")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu, out
-
-
 _RSS_WRAPPER = r"""
 import resource, subprocess, sys, json
 p = subprocess.run(sys.argv[1:], stdout=sys.stdout, stderr=sys.stderr)
@@ -154,8 +135,8 @@ class Context:
         if not os.path.exists(out):
             self.log(f"  generating {rows} rows (seed {seed})")
             tmp = out + ".tmp"
-            _run_once([self.staycast, "generate", "--rows", str(rows), "--seed", str(seed),
-                       "--out", tmp])
+            _run_measured([self.staycast, "generate", "--rows", str(rows), "--seed", str(seed),
+                           "--out", tmp])
             os.replace(tmp, out)
         return out
 

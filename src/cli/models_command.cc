@@ -45,8 +45,6 @@ StatusOr<std::unique_ptr<reg::Registry>> Open(const ModelsOptions& opts, bool cr
   return reg::Registry::Open(opts.registry, options);
 }
 
-void Print(const std::string& text) { std::fputs(text.c_str(), stdout); }
-
 std::string VersionText(const std::optional<int>& v) { return v ? std::to_string(*v) : "-"; }
 
 std::string MetricText(const nlohmann::json& metadata) {

@@ -32,8 +32,6 @@ StatusOr<std::unique_ptr<reg::Registry>> OpenForReading(const RunsOptions& opts)
   return reg::Registry::Open(opts.registry, options);
 }
 
-void Print(const std::string& text) { std::fputs(text.c_str(), stdout); }
-
 std::string Duration(const reg::Run& run) {
   if (!run.end_time) return "";
   const int64_t seconds = *run.end_time - run.start_time;

@@ -2,8 +2,11 @@
 #include "src/cli/text_table.h"
 
 #include <algorithm>
+#include <cstdio>
 
 namespace staycast::cli {
+
+void Print(const std::string& text) { std::fputs(text.c_str(), stdout); }
 
 std::string FormatTextTable(const std::vector<std::string>& header,
                             const std::vector<std::vector<std::string>>& rows) {

@@ -31,7 +31,7 @@ using T = data::ColumnType;
 
 // Patient 1: an ICD-9 stay with diabetes (101), a stay 10 days later with ICD-10 codes only (102),
 // and a stay ending in death (103) 5 days after that. Patient 2: one observation stay (201).
-MimicIvTables SmallTables() {
+MimicIvTables SmallMimicTables() {
   MimicIvTables t;
   t.admissions = MakeSource(
       "admissions.csv",
@@ -80,7 +80,7 @@ MimicIvTables SmallTables() {
 }
 
 TEST(MimicIvTest, MapsAdmissions) {
-  ASSERT_OK_AND_ASSIGN(data::Table table, BuildMimicIvAdmissions(SmallTables()));
+  ASSERT_OK_AND_ASSIGN(data::Table table, BuildMimicIvAdmissions(SmallMimicTables()));
   EXPECT_EQ(table.schema(), adm::AdmissionsSchema());
   ASSERT_EQ(table.num_rows(), 4u);
   const size_t a101 = RowOf(table, adm::kAdmissionId, "101");
@@ -143,12 +143,12 @@ TEST(MimicIvTest, MapsAdmissions) {
 }
 
 TEST(MimicIvTest, MissingColumnNamesTheFile) {
-  MimicIvTables t = SmallTables();
+  MimicIvTables t = SmallMimicTables();
   t.admissions.table.RemoveColumn("dischtime");
   EXPECT_THAT(BuildMimicIvAdmissions(t),
               StatusIs(StatusCode::kInvalidArgument,
                        HasSubstr("admissions.csv: missing required column(s) dischtime")));
-  t = SmallTables();
+  t = SmallMimicTables();
   t.diagnoses.table.RemoveColumn("seq_num");
   t.diagnoses.table.RemoveColumn("icd_version");
   EXPECT_THAT(BuildMimicIvAdmissions(t),
@@ -158,7 +158,7 @@ TEST(MimicIvTest, MissingColumnNamesTheFile) {
 }
 
 TEST(MimicIvTest, BadValuesNameFileLineAndColumn) {
-  MimicIvTables t = SmallTables();
+  MimicIvTables t = SmallMimicTables();
   t.diagnoses = MakeSource("diagnoses_icd.csv", {{"hadm_id", T::kCategorical, {"101", "101"}},
                                                  {"seq_num", T::kNumeric, {"1", "2"}},
                                                  {"icd_code", T::kCategorical, {"4019", "I10"}},
@@ -167,7 +167,7 @@ TEST(MimicIvTest, BadValuesNameFileLineAndColumn) {
               StatusIs(StatusCode::kInvalidArgument,
                        HasSubstr("diagnoses_icd.csv line 3, column 'icd_version': expected 9 or "
                                  "10, got '11'")));
-  t = SmallTables();
+  t = SmallMimicTables();
   t.admissions.table.RemoveColumn("admittime");
   ASSERT_OK(t.admissions.table.AddColumn(
       testing::MakeTable(
@@ -179,7 +179,7 @@ TEST(MimicIvTest, BadValuesNameFileLineAndColumn) {
 }
 
 TEST(MimicIvTest, DuplicateAdmission) {
-  MimicIvTables t = SmallTables();
+  MimicIvTables t = SmallMimicTables();
   t.admissions.table = t.admissions.table.Take({0, 1, 1});
   EXPECT_THAT(
       BuildMimicIvAdmissions(t),

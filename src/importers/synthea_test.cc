@@ -32,7 +32,7 @@ constexpr const char* kPrivate = "pay-aetna";
 // inpatient I1 on 2000-06-14; hypertension diagnosed 2000-06-20; planned surgical admission I2 on
 // 2000-07-01, then a skilled-nursing stay from the day of discharge. Patient B: died on the day of
 // the second of two inpatient stays (I3, I4).
-SyntheaTables SmallTables() {
+SyntheaTables SmallSyntheaTables() {
   SyntheaTables t;
   t.encounters = MakeSource(
       "encounters.csv",
@@ -86,7 +86,7 @@ SyntheaTables SmallTables() {
 }
 
 TEST(SyntheaTest, MapsInpatientEncounters) {
-  ASSERT_OK_AND_ASSIGN(data::Table table, BuildSyntheaAdmissions(SmallTables()));
+  ASSERT_OK_AND_ASSIGN(data::Table table, BuildSyntheaAdmissions(SmallSyntheaTables()));
   EXPECT_EQ(table.schema(), adm::AdmissionsSchema());
   ASSERT_EQ(table.num_rows(), 4u);  // only the inpatient encounters
   const size_t i1 = RowOf(table, adm::kAdmissionId, "I1");
@@ -137,7 +137,7 @@ TEST(SyntheaTest, MapsInpatientEncounters) {
 }
 
 TEST(SyntheaTest, DeathAfterDischargeIsNotAnInHospitalDeath) {
-  SyntheaTables t = SmallTables();
+  SyntheaTables t = SmallSyntheaTables();
   Timestamp later = kMissingTime;
   ASSERT_TRUE(ParseTimestamp("2010-05-01", &later));
   t.patients.table.FindMutableColumn("DEATHDATE")->timestamps()[1] = later;
@@ -146,7 +146,7 @@ TEST(SyntheaTest, DeathAfterDischargeIsNotAnInHospitalDeath) {
 }
 
 TEST(SyntheaTest, MissingColumnNamesTheFile) {
-  SyntheaTables t = SmallTables();
+  SyntheaTables t = SmallSyntheaTables();
   t.encounters.table.RemoveColumn("ENCOUNTERCLASS");
   EXPECT_THAT(BuildSyntheaAdmissions(t),
               StatusIs(StatusCode::kInvalidArgument,

@@ -15,15 +15,15 @@ namespace {
 using ::staycast::testing::StatusIs;
 using ::testing::HasSubstr;
 
-struct Case {
+struct ContributionCase {
   const char* type;
   Task task;
 };
 
-class ContributionsTest : public ::testing::TestWithParam<Case> {};
+class ContributionsTest : public ::testing::TestWithParam<ContributionCase> {};
 
 TEST_P(ContributionsTest, SumToTheRawScore) {
-  const Case c = GetParam();
+  const ContributionCase c = GetParam();
   const testing::Dataset d = c.task == Task::kRegression ? testing::MakeRegression(600, 7)
                                                          : testing::MakeClassification(600, 7);
   nlohmann::json params = nlohmann::json::object();
@@ -51,13 +51,14 @@ TEST_P(ContributionsTest, SumToTheRawScore) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Types, ContributionsTest,
-                         ::testing::Values(Case{"gradient_boosting", Task::kRegression},
-                                           Case{"random_forest", Task::kRegression},
-                                           Case{"ridge", Task::kRegression},
-                                           Case{"gradient_boosting", Task::kClassification},
-                                           Case{"random_forest", Task::kClassification},
-                                           Case{"logistic", Task::kClassification}),
-                         [](const ::testing::TestParamInfo<Case>& info) {
+                         ::testing::Values(ContributionCase{"gradient_boosting", Task::kRegression},
+                                           ContributionCase{"random_forest", Task::kRegression},
+                                           ContributionCase{"ridge", Task::kRegression},
+                                           ContributionCase{"gradient_boosting",
+                                                            Task::kClassification},
+                                           ContributionCase{"random_forest", Task::kClassification},
+                                           ContributionCase{"logistic", Task::kClassification}),
+                         [](const ::testing::TestParamInfo<ContributionCase>& info) {
                            return std::string(info.param.type) +
                                   (info.param.task == Task::kRegression ? "_regression"
                                                                         : "_classification");

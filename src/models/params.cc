@@ -5,23 +5,10 @@
 #include <cmath>
 #include <sstream>
 
+#include "src/core/yaml.h"
+
 namespace staycast::models {
 namespace {
-
-// Levenshtein distance, to suggest the intended key for a typo.
-size_t EditDistance(const std::string& a, const std::string& b) {
-  std::vector<size_t> prev(b.size() + 1);
-  std::vector<size_t> cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
-    }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
 
 std::string FormatNumber(double v) {
   std::ostringstream out;
@@ -148,17 +135,9 @@ Status ParamReader::Finish() {
   RETURN_IF_ERROR(status_);
   for (const auto& [key, value] : params_.items()) {
     if (std::find(known_.begin(), known_.end(), key) != known_.end()) continue;
-    std::string best;
-    size_t best_distance = 3;  // suggest only close matches
+    const std::string best = yaml::DidYouMean(key, known_);
     std::string known_list;
-    for (const std::string& k : known_) {
-      known_list += (known_list.empty() ? "" : ", ") + k;
-      const size_t d = EditDistance(key, k);
-      if (d < best_distance) {
-        best_distance = d;
-        best = k;
-      }
-    }
+    for (const std::string& k : known_) known_list += (known_list.empty() ? "" : ", ") + k;
     std::string message = model_type_ + ": unknown parameter '" + key + "'";
     if (!best.empty()) message += " (did you mean '" + best + "'?)";
     message += "; known parameters: ";

@@ -18,14 +18,14 @@ namespace {
 
 using ::staycast::testing::StatusIs;
 
-struct Case {
+struct EnsembleCase {
   std::string type;
   nlohmann::json params;
   Task task;
 };
 
-std::vector<Case> Cases() {
-  std::vector<Case> cases;
+std::vector<EnsembleCase> Cases() {
+  std::vector<EnsembleCase> cases;
   for (const char* objective :
        {"reg:squarederror", "reg:absoluteerror", "count:poisson", "reg:tweedie", "reg:gamma"}) {
     cases.push_back({"gradient_boosting",
@@ -48,7 +48,7 @@ Matrix Row(const Matrix& x, size_t r) {
 }
 
 TEST(TreeEnsemble, OneRowPredictionsEqualXgboostForEveryTreeModel) {
-  for (const Case& c : Cases()) {
+  for (const EnsembleCase& c : Cases()) {
     SCOPED_TRACE(c.type + " " + c.params.dump());
     const testing::Dataset train = c.task == Task::kRegression
                                        ? testing::MakeRegression(600, 3)

@@ -13,6 +13,7 @@
 
 #include "src/registry/registry_testing.h"
 #include "tests/e2e/cli_runner.h"
+#include "tests/e2e/test_files.h"
 
 namespace staycast::e2e {
 namespace {
@@ -30,15 +31,6 @@ constexpr const char* kStrongModels = R"(models:
     - {type: gradient_boosting, params: {n_rounds: 80, max_depth: 4, learning_rate: 0.2}}
 )";
 
-std::string Config(const std::string& data, const std::string& models) {
-  std::string text = ReadTextFile(SourceDir() + "/examples/los.yaml");
-  const std::string from = "  source: admissions.csv";
-  const size_t at = text.find(from);
-  if (at == std::string::npos) return "";
-  text.replace(at, from.size(), "  source: " + data);
-  return text + models;
-}
-
 class LifecycleTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -52,8 +44,10 @@ class LifecycleTest : public ::testing::Test {
     const CommandResult l = RunStaycast({"generate", "--rows", "3000", "--seed", "12", "--start",
                                          "2024-01-01", "--out", dir_.File("recent.csv")});
     ASSERT_EQ(l.exit_code, 0) << l.err;
-    WriteTextFile(dir_.File("weak.yaml"), Config(dir_.File("admissions.csv"), kWeakModels));
-    WriteTextFile(dir_.File("strong.yaml"), Config(dir_.File("admissions.csv"), kStrongModels));
+    WriteTextFile(dir_.File("weak.yaml"),
+                  ExampleConfig("los.yaml", dir_.File("admissions.csv"), kWeakModels));
+    WriteTextFile(dir_.File("strong.yaml"),
+                  ExampleConfig("los.yaml", dir_.File("admissions.csv"), kStrongModels));
   }
 
   CommandResult Staycast(std::vector<std::string> args) {

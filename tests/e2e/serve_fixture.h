@@ -13,58 +13,9 @@
 
 #include "tests/e2e/cli_runner.h"
 #include "tests/e2e/server_process.h"
+#include "tests/e2e/test_files.h"
 
 namespace staycast::e2e {
-
-struct Csv {
-  std::vector<std::string> header;
-  std::vector<std::vector<std::string>> rows;
-  int Col(const std::string& name) const {
-    for (size_t i = 0; i < header.size(); ++i) {
-      if (header[i] == name) return static_cast<int>(i);
-    }
-    return -1;
-  }
-};
-
-inline Csv ParseCsv(const std::string& text) {
-  Csv csv;
-  std::vector<std::string> row;
-  std::string field;
-  bool quoted = false;
-  bool first = true;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
-        field += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        field += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      row.push_back(field);
-      field.clear();
-    } else if (c == '\n') {
-      row.push_back(field);
-      field.clear();
-      if (first) {
-        csv.header = std::move(row);
-        first = false;
-      } else {
-        csv.rows.push_back(std::move(row));
-      }
-      row.clear();
-    } else if (c != '\r') {
-      field += c;
-    }
-  }
-  return csv;
-}
 
 // A CSV row as a request instance: numbers as numbers, the rest as strings, empty cells left out.
 inline nlohmann::json RowJson(const Csv& csv, size_t r) {
@@ -96,10 +47,7 @@ inline void WriteRows(const Csv& csv, const std::vector<size_t>& rows, const std
 
 inline std::string Config(const std::string& example, const std::string& data,
                           const std::string& model) {
-  std::string text = ReadTextFile(SourceDir() + "/examples/" + example);
-  const std::string from = "  source: admissions.csv";
-  text.replace(text.find(from), from.size(), "  source: " + data);
-  return text + "models:\n  candidates:\n    - " + model + "\n";
+  return ExampleConfig(example, data, "models:\n  candidates:\n    - " + model + "\n");
 }
 
 // (served name, example config, candidate) for every model type.

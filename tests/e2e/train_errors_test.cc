@@ -10,21 +10,12 @@
 #include <string>
 
 #include "tests/e2e/cli_runner.h"
+#include "tests/e2e/test_files.h"
 
 namespace staycast::e2e {
 namespace {
 
 using ::testing::HasSubstr;
-
-// The example config with data.source pointing at `data` and `models` appended.
-std::string Config(const std::string& example, const std::string& data, const std::string& models) {
-  std::string text = ReadTextFile(SourceDir() + "/examples/" + example);
-  const std::string from = "  source: admissions.csv";
-  const size_t at = text.find(from);
-  if (at == std::string::npos) return "";
-  text.replace(at, from.size(), "  source: " + data);
-  return text + models;
-}
 
 class TrainErrorsTest : public ::testing::Test {
  protected:
@@ -43,8 +34,8 @@ class TrainErrorsTest : public ::testing::Test {
 
 TEST_F(TrainErrorsTest, FailedRegisteredRunIsRecordedAsFailed) {
   const std::string config = dir_->File("los.yaml");
-  WriteTextFile(config,
-                Config("los.yaml", dir_->File("absent.csv"), "models:\n  candidates: [ridge]\n"));
+  WriteTextFile(config, ExampleConfig("los.yaml", dir_->File("absent.csv"),
+                                      "models:\n  candidates: [ridge]\n"));
   const std::string registry = "sqlite:" + dir_->File("registry.db");
   const CommandResult t = RunStaycast(
       {"train", config, "--out", dir_->File("never"), "--register", "los", "--registry", registry});
@@ -63,10 +54,11 @@ TEST_F(TrainErrorsTest, FailedRegisteredRunIsRecordedAsFailed) {
 TEST_F(TrainErrorsTest, ForcedCalibrationModesAreUsed) {
   for (const std::string mode : {"isotonic", "platt", "none"}) {
     const std::string config = dir_->File("readmission_" + mode + ".yaml");
-    WriteTextFile(config, Config("readmission.yaml", data_,
-                                 "models:\n  calibration: " + mode +
-                                     "\n  candidates:\n    - {type: logistic, params: {max_iter: "
-                                     "8}}\n"));
+    WriteTextFile(config,
+                  ExampleConfig("readmission.yaml", data_,
+                                "models:\n  calibration: " + mode +
+                                    "\n  candidates:\n    - {type: logistic, params: {max_iter: "
+                                    "8}}\n"));
     const std::string bundle = dir_->File("bundle_" + mode);
     const CommandResult t = RunStaycast({"train", config, "--out", bundle});
     ASSERT_EQ(t.exit_code, 0) << mode << ": " << t.err;
@@ -83,7 +75,7 @@ TEST_F(TrainErrorsTest, ForcedCalibrationModesAreUsed) {
 
 TEST_F(TrainErrorsTest, UnwritableTarIsReported) {
   const std::string config = dir_->File("tar.yaml");
-  WriteTextFile(config, Config("los.yaml", data_, "models:\n  candidates: [ridge]\n"));
+  WriteTextFile(config, ExampleConfig("los.yaml", data_, "models:\n  candidates: [ridge]\n"));
   const std::string bundle = dir_->File("tar_bundle");
   // A directory where the .tar file should go.
   std::filesystem::create_directories(bundle + ".tar/inside");
@@ -95,7 +87,7 @@ TEST_F(TrainErrorsTest, UnwritableTarIsReported) {
 
 TEST_F(TrainErrorsTest, HistoryWithMismatchedColumnTypeIsRefused) {
   const std::string config = dir_->File("history.yaml");
-  WriteTextFile(config, Config("los.yaml", data_, "models:\n  candidates: [ridge]\n"));
+  WriteTextFile(config, ExampleConfig("los.yaml", data_, "models:\n  candidates: [ridge]\n"));
   const std::string bundle = dir_->File("history_bundle");
   const CommandResult t = RunStaycast({"train", config, "--out", bundle});
   ASSERT_EQ(t.exit_code, 0) << t.err;

@@ -13,77 +13,13 @@
 #include <vector>
 
 #include "tests/e2e/cli_runner.h"
+#include "tests/e2e/test_files.h"
 
 namespace staycast::e2e {
 namespace {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-// A CSV file as header + rows of fields (RFC 4180 quoting), for reading outputs back.
-struct Csv {
-  std::vector<std::string> header;
-  std::vector<std::vector<std::string>> rows;
-
-  int Col(const std::string& name) const {
-    const auto it = std::find(header.begin(), header.end(), name);
-    return it == header.end() ? -1 : static_cast<int>(it - header.begin());
-  }
-  // Column `value` keyed by column `key`.
-  std::map<std::string, std::string> ByKey(const std::string& key, const std::string& value) const {
-    std::map<std::string, std::string> out;
-    const int k = Col(key);
-    const int v = Col(value);
-    if (k < 0 || v < 0) return out;
-    for (const auto& r : rows) out[r[k]] = r[v];
-    return out;
-  }
-};
-
-Csv ParseCsv(const std::string& text) {
-  Csv csv;
-  std::vector<std::string> row;
-  std::string field;
-  bool quoted = false;
-  bool first = true;
-  const auto end_row = [&] {
-    row.push_back(field);
-    field.clear();
-    if (first) {
-      csv.header = std::move(row);
-      first = false;
-    } else {
-      csv.rows.push_back(std::move(row));
-    }
-    row.clear();
-  };
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
-        field += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        field += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      row.push_back(field);
-      field.clear();
-    } else if (c == '\n') {
-      end_row();
-    } else if (c != '\r') {
-      field += c;
-    }
-  }
-  if (!field.empty() || !row.empty()) end_row();
-  return csv;
-}
-
-Csv ReadCsv(const std::string& path) { return ParseCsv(ReadTextFile(path)); }
 
 // Writes `csv` back, dropping column `drop` and replacing column `set` by `value` in every row.
 void WriteCsv(const Csv& csv, const std::string& path, const std::string& drop = "",
@@ -116,17 +52,6 @@ nlohmann::json ReadJson(const std::string& path) {
   return nlohmann::json::parse(ReadTextFile(path));
 }
 
-// The example config with data.source pointing at `data` and the given `models:` section appended.
-std::string TestConfig(const std::string& example, const std::string& data,
-                       const std::string& models) {
-  std::string text = ReadTextFile(SourceDir() + "/examples/" + example);
-  const std::string from = "  source: admissions.csv";
-  const size_t at = text.find(from);
-  if (at == std::string::npos) return "";
-  text.replace(at, from.size(), "  source: " + data);
-  return text + models;
-}
-
 constexpr const char* kLosModels = R"(models:
   candidates:
     - {type: gradient_boosting, params: {n_rounds: 60, max_depth: 4, learning_rate: 0.2}}
@@ -153,9 +78,10 @@ class TrainTest : public ::testing::Test {
         {"generate", "--rows", "20000", "--seed", "8", "--start", "2024-01-01", "--out", later_});
     ASSERT_EQ(l.exit_code, 0) << l.err;
     los_config_ = dir_->File("los.yaml");
-    WriteTextFile(los_config_, TestConfig("los.yaml", data_, kLosModels));
+    WriteTextFile(los_config_, ExampleConfig("los.yaml", data_, kLosModels));
     readmission_config_ = dir_->File("readmission.yaml");
-    WriteTextFile(readmission_config_, TestConfig("readmission.yaml", data_, kReadmissionModels));
+    WriteTextFile(readmission_config_,
+                  ExampleConfig("readmission.yaml", data_, kReadmissionModels));
     los_bundle_ = dir_->File("los_bundle");
     los_train_ = RunStaycast({"train", los_config_, "--out", los_bundle_, "--tar"});
     readmission_bundle_ = dir_->File("readmission_bundle");
@@ -344,7 +270,7 @@ TEST_F(TrainTest, UnusableTargetIsNamed) {
 
 TEST_F(TrainTest, UnknownModelTypeNamesTheKeyPath) {
   const std::string config = dir_->File("unknown.yaml");
-  WriteTextFile(config, TestConfig("los.yaml", data_, R"(models:
+  WriteTextFile(config, ExampleConfig("los.yaml", data_, R"(models:
   candidates:
     - {type: gradient_boostin}
 )"));
@@ -387,7 +313,7 @@ TEST_F(TrainTest, MissingFeatureColumnIsImputedAndReported) {
 
 TEST_F(TrainTest, SearchRecordsItsTrialsAndRefitsTheBest) {
   const std::string config = dir_->File("search.yaml");
-  WriteTextFile(config, TestConfig("los.yaml", data_, R"(models:
+  WriteTextFile(config, ExampleConfig("los.yaml", data_, R"(models:
   candidates:
     - {type: gradient_boosting, params: {n_rounds: 30, learning_rate: 0.3}}
     - ridge
@@ -422,7 +348,7 @@ TEST_F(TrainTest, SearchRecordsItsTrialsAndRefitsTheBest) {
 
   // A bad search section names its key path and line, before any data is read.
   const std::string bad = dir_->File("bad_search.yaml");
-  WriteTextFile(bad, TestConfig("los.yaml", "/nonexistent.csv", R"(models:
+  WriteTextFile(bad, ExampleConfig("los.yaml", "/nonexistent.csv", R"(models:
   candidates: [ridge]
   search:
     method: grid
