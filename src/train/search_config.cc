@@ -26,26 +26,6 @@ constexpr int kDefaultRandomTrials = 20;
 constexpr int kMaxTrials = 10000;
 constexpr double kMaxGridCombinations = 10000;
 
-// A YAML scalar as a typed JSON value (number, bool or string; quoted stays a string).
-nlohmann::json ScalarJson(const YAML::Node& node) {
-  const std::string& s = node.Scalar();
-  if (node.Tag() == "!") return s;
-  if (s == "true" || s == "false") return s == "true";
-  try {
-    size_t pos = 0;
-    const long long i = std::stoll(s, &pos);
-    if (pos == s.size()) return i;
-  } catch (...) {
-  }
-  try {
-    size_t pos = 0;
-    const double d = std::stod(s, &pos);
-    if (pos == s.size()) return d;
-  } catch (...) {
-  }
-  return s;
-}
-
 // Checks that `value` is a valid `param` of the candidate, by building the model with it.
 Status CheckValue(const YamlContext& ctx, const YAML::Node& node, const std::string& path,
                   const CandidateSpec& candidate, const std::string& param,
@@ -69,7 +49,7 @@ StatusOr<ParamDistribution> ParseDistribution(const YamlContext& ctx, const YAML
     if (node.size() == 0) return KeyError(ctx, node, path, "expected a non-empty list of values");
     for (const YAML::Node& item : node) {
       if (!item.IsScalar()) return KeyError(ctx, item, path, "expected a list of plain values");
-      nlohmann::json v = ScalarJson(item);
+      nlohmann::json v = YamlToJson(item);
       RETURN_IF_ERROR(CheckValue(ctx, item, path, candidate, param, v, task));
       if (std::find(d.choices.begin(), d.choices.end(), v) != d.choices.end()) {
         return KeyError(ctx, item, path, "the value " + v.dump() + " is listed twice");

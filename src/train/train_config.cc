@@ -19,18 +19,18 @@ using yaml::ReadString;
 using yaml::ReadStringList;
 using yaml::YamlContext;
 
-// YAML scalars and sequences/maps to JSON, so model parameters reach the model factory as typed
-// values (the factory validates them and names the parameter on error).
-nlohmann::json ToJson(const YAML::Node& node) {
+}  // namespace
+
+nlohmann::json YamlToJson(const YAML::Node& node) {
   switch (node.Type()) {
     case YAML::NodeType::Map: {
       nlohmann::json j = nlohmann::json::object();
-      for (const auto& kv : node) j[kv.first.as<std::string>()] = ToJson(kv.second);
+      for (const auto& kv : node) j[kv.first.as<std::string>()] = YamlToJson(kv.second);
       return j;
     }
     case YAML::NodeType::Sequence: {
       nlohmann::json j = nlohmann::json::array();
-      for (const auto& item : node) j.push_back(ToJson(item));
+      for (const auto& item : node) j.push_back(YamlToJson(item));
       return j;
     }
     case YAML::NodeType::Scalar: {
@@ -54,6 +54,8 @@ nlohmann::json ToJson(const YAML::Node& node) {
     default: return nullptr;
   }
 }
+
+namespace {
 
 StatusOr<YAML::Node> Section(const features::RunConfig& run, const std::string& key) {
   auto it = run.reserved.find(key);
@@ -120,7 +122,7 @@ StatusOr<CandidateSpec> ParseCandidate(const YamlContext& ctx, const YAML::Node&
     if (node["params"]) {
       if (!node["params"].IsMap())
         return KeyError(ctx, node["params"], path + ".params", "expected a map");
-      c.params = ToJson(node["params"]);
+      c.params = YamlToJson(node["params"]);
     }
   }
   if (c.name.empty()) c.name = c.type;

@@ -3,6 +3,8 @@
 // config keeps aside for them; errors name the key path.
 #pragma once
 
+#include <yaml-cpp/yaml.h>
+
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -46,6 +48,11 @@ struct TrainConfig {
   // Hyperparameter search (models.search); disabled unless the section is present.
   SearchConfig search;
 };
+
+// A YAML node as JSON: scalars typed (integer, number, bool; a quoted scalar stays a string),
+// sequences and maps recursively, so model parameters reach the model factory as typed values (the
+// factory validates them and names the parameter on error).
+nlohmann::json YamlToJson(const YAML::Node& node);
 
 // Metric names usable as primary metric for a task, and whether larger is better.
 std::vector<std::string> PrimaryMetrics(models::Task task);
