@@ -12,6 +12,8 @@ import benchlib
 
 # Kernel name prefix -> (target text, check(seconds per iteration) -> bool).
 TARGETS = {
+    "BM_GenerateChunks/200000/2048": ("generator >= 500k rows/s, one core",
+                                       lambda s: 200000 / s >= 500000),
     "BM_LosPipelineFitTransform/1000000": ("fit+transform 1M rows <= 5 s, one core",
                                            lambda s: s <= 5.0),
     "BM_BootstrapClassification": ("1,000 replicates, 100k rows < 10 s", lambda s: s < 10.0),
@@ -44,9 +46,8 @@ def run(ctx):
                 note.append(f"{b['items_per_second'] / 1e6:.2f} M items/s")
             if "bytes_per_second" in b:
                 note.append(f"{b['bytes_per_second'] / 1e6:.0f} MB/s")
-            rows = 0
-            if "/" in name and name.rsplit("/", 1)[1].isdigit():
-                rows = int(name.rsplit("/", 1)[1])
+            # The first numeric argument is the row count (e.g. BM_X/1000000/real_time).
+            rows = next((int(p) for p in name.split("/")[1:] if p.isdigit()), 0)
             results.append(benchlib.Result(
                 case=f"kernel {os.path.basename(binary)}: {name}", rows=rows,
                 staycast=benchlib.Measure(wall_s=seconds, cpu_s=cpu, peak_rss_mb=0),
