@@ -19,12 +19,13 @@ StatusOr<nlohmann::json> RegressionMetricsJson(const std::vector<double>& actual
                                                const std::vector<double>& predicted,
                                                const std::vector<double>* lower,
                                                const std::vector<double>* upper) {
-  StatusOr<RegressionPredictions> data =
-      (lower != nullptr && upper != nullptr)
-          ? RegressionPredictions::CreateWithInterval(actual, predicted, *lower, *upper)
-          : RegressionPredictions::Create(actual, predicted);
-  RETURN_IF_ERROR(data.status());
-  ASSIGN_OR_RETURN(RegressionMetrics m, ComputeRegressionMetrics(*data));
+  const bool interval = lower != nullptr && upper != nullptr;
+  ASSIGN_OR_RETURN(
+      RegressionPredictions data,
+      RegressionPredictions::CreateWithInterval(
+          actual, predicted, interval ? std::span<const double>(*lower) : std::span<const double>(),
+          interval ? std::span<const double>(*upper) : std::span<const double>()));
+  ASSIGN_OR_RETURN(RegressionMetrics m, ComputeRegressionMetrics(data));
   nlohmann::json j = {{"n", m.n},   {"mae", m.mae},   {"rmse", m.rmse}, {"median_ae", m.median_ae},
                       {"r2", m.r2}, {"bias", m.bias}, {"mse", m.mse}};
   if (m.has_interval) {

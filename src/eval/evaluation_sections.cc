@@ -56,12 +56,10 @@ std::vector<size_t> SampleRows(size_t rows, size_t n, uint64_t seed) {
 
 StatusOr<nlohmann::json> RegressionSection(const EvaluationInput& in,
                                            const FullEvaluationOptions& options) {
-  const bool intervals = !in.lower.empty() && in.lower.size() == in.actual.size();
   StatusOr<RegressionPredictions> data =
-      intervals
-          ? RegressionPredictions::CreateWithInterval(in.actual, in.predicted, in.lower, in.upper)
-          : RegressionPredictions::Create(in.actual, in.predicted);
+      RegressionPredictions::CreateWithInterval(in.actual, in.predicted, in.lower, in.upper);
   RETURN_IF_ERROR(data.status());
+  const bool intervals = data->has_interval();
   nlohmann::json out;
   ASSIGN_OR_RETURN(std::vector<BandErrors> bands, ErrorsByBand(*data));
   out["bands"] = nlohmann::json::array();

@@ -43,13 +43,9 @@ StatusOr<std::unique_ptr<MetricSet>> MakeMetricSet(const EvaluationInput& in) {
     o.threshold = in.threshold;
     return MakeClassificationMetricSet(std::move(data), o);
   }
-  const bool intervals = !in.lower.empty() && in.lower.size() == in.actual.size();
-  StatusOr<RegressionPredictions> data =
-      intervals
-          ? RegressionPredictions::CreateWithInterval(in.actual, in.predicted, in.lower, in.upper)
-          : RegressionPredictions::Create(in.actual, in.predicted);
-  RETURN_IF_ERROR(data.status());
-  return MakeRegressionMetricSet(std::move(*data));
+  ASSIGN_OR_RETURN(RegressionPredictions data, RegressionPredictions::CreateWithInterval(
+                                                   in.actual, in.predicted, in.lower, in.upper));
+  return MakeRegressionMetricSet(std::move(data));
 }
 
 // Patient codes for resampling: the entity column's codes, or every row its own patient.
@@ -351,7 +347,8 @@ nlohmann::json CoefficientTableJson(const models::Model& model, const models::Ma
                     {"standardized", Number(r.standardized)},
                     {"standardized_lower", Number(r.standardized_lower)},
                     {"standardized_upper", Number(r.standardized_upper)},
-                    {"std_error", Number(r.std_error)}});
+                    {"std_error", Number(r.std_error)},
+                    {"constant", r.constant}});
   }
   return {{"log_odds", t->log_odds},
           {"residual_sd", Number(t->residual_sd)},

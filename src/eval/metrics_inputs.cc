@@ -124,6 +124,7 @@ StatusOr<RegressionPredictions> RegressionPredictions::CreateWithInterval(
     std::span<const double> actual, std::span<const double> predicted,
     std::span<const double> lower, std::span<const double> upper) {
   ASSIGN_OR_RETURN(RegressionPredictions data, Create(actual, predicted));
+  if (lower.empty() && upper.empty()) return data;
   RETURN_IF_ERROR(
       CheckSizes(actual.size(), "actual values", lower.size(), "interval lower bounds"));
   RETURN_IF_ERROR(

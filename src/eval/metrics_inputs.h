@@ -68,7 +68,8 @@ class RegressionPredictions {
   // Fails (InvalidArgument) on different lengths, no rows, or a non-finite value (naming the row).
   static StatusOr<RegressionPredictions> Create(std::span<const double> actual,
                                                 std::span<const double> predicted);
-  // With a prediction interval [lower, upper] per row; fails also when lower > upper.
+  // With a prediction interval [lower, upper] per row; fails also when lower > upper. Both spans
+  // empty means no interval (the same as Create).
   static StatusOr<RegressionPredictions> CreateWithInterval(std::span<const double> actual,
                                                             std::span<const double> predicted,
                                                             std::span<const double> lower,

@@ -36,6 +36,15 @@ TEST(RegressionPredictionsTest, RejectsBadInputNamingTheRow) {
                   std::vector<double>{1, 2}, std::vector<double>{1, 2}, std::vector<double>{0},
                   std::vector<double>{2, 2.5}),
               StatusIs(StatusCode::kInvalidArgument, HasSubstr("interval lower bounds")));
+  // Empty bounds mean no interval; one side empty is an error, not a silent drop.
+  StatusOr<RegressionPredictions> none = RegressionPredictions::CreateWithInterval(
+      std::vector<double>{1, 2}, std::vector<double>{1, 2}, {}, {});
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_interval());
+  EXPECT_THAT(
+      RegressionPredictions::CreateWithInterval(
+          std::vector<double>{1, 2}, std::vector<double>{1, 2}, {}, std::vector<double>{2, 3}),
+      StatusIs(StatusCode::kInvalidArgument, HasSubstr("interval lower bounds")));
 }
 
 TEST(RegressionMetricsTest, SmallExampleByHand) {
