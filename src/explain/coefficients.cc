@@ -110,7 +110,9 @@ StatusOr<CoefficientTable> ComputeCoefficientTable(const models::Model& model,
     row.mean = c.means[j];
     row.scale = c.scales[j];
     row.standardized = c.standardized_coefficients[j];
-    row.std_error = se_beta[static_cast<Eigen::Index>(j)];
+    const auto col = z.col(static_cast<Eigen::Index>(j));
+    row.constant = n == 0 || col.maxCoeff() == col.minCoeff();
+    row.std_error = row.constant ? std::nan("") : se_beta[static_cast<Eigen::Index>(j)];
     row.standardized_lower = row.standardized - kZ95 * row.std_error;
     row.standardized_upper = row.standardized + kZ95 * row.std_error;
     row.coefficient = c.coefficients[j];

@@ -21,6 +21,9 @@ struct CoefficientRow {
   // Per standard deviation of the feature.
   double standardized = 0, standardized_lower = 0, standardized_upper = 0;
   double std_error = 0;  // of the standardised coefficient
+  // The feature never varied in the training rows (e.g. a category level not seen): its
+  // coefficient is the penalty's 0 and is not estimable, so its interval and error are NaN.
+  bool constant = false;
 };
 
 struct CoefficientTable {

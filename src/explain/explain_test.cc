@@ -191,6 +191,29 @@ TEST(CoefficientTable, LogisticIntervalsCoverTheTruth) {
   EXPECT_GT(signal.upper, 3.0);
 }
 
+TEST(CoefficientTable, ConstantFeatureHasNoInterval) {
+  // A one-hot level never seen in training is all zeros: its coefficient is the penalty's 0, and
+  // an interval (the penalty's +-1.96/sqrt(alpha) for logistic) would be made up.
+  for (const bool classification : {false, true}) {
+    Data d = MakeData(1000, 5, classification);
+    for (size_t r = 0; r < d.x.rows; ++r) d.x.values[r * 5 + 1] = 0;
+    const models::Task task =
+        classification ? models::Task::kClassification : models::Task::kRegression;
+    ASSERT_OK_AND_ASSIGN(
+        std::unique_ptr<models::Model> model,
+        models::CreateModel(classification ? "logistic" : "ridge", {{"alpha", 1.0}}, task));
+    ASSERT_OK(model->Fit(d.x, d.y, models::FitOptions()));
+    ASSERT_OK_AND_ASSIGN(CoefficientTable t, ComputeCoefficientTable(*model, d.x, d.y));
+    const CoefficientRow& constant = t.rows_by_feature[2];
+    EXPECT_TRUE(constant.constant) << constant.name;
+    EXPECT_TRUE(std::isnan(constant.lower) && std::isnan(constant.upper));
+    EXPECT_TRUE(std::isnan(constant.standardized_lower) && std::isnan(constant.std_error));
+    const CoefficientRow& signal = t.rows_by_feature[4];
+    EXPECT_FALSE(signal.constant);
+    EXPECT_LT(signal.lower, signal.upper);
+  }
+}
+
 TEST(CoefficientTable, RefusedForTrees) {
   const Data d = MakeData(100, 1, false);
   ASSERT_OK_AND_ASSIGN(

@@ -204,17 +204,25 @@ std::string ExplanationSection(const nlohmann::json& e) {
         "<th>training mean</th></tr>",
         lo ? "log-odds; odds ratio = e^coef" : "days", c.value("training_rows", 0),
         lo ? "<th>odds ratio</th>" : "");
+    // A feature constant in training has no interval: "–" and why, not a made-up range.
+    const auto range = [](const nlohmann::json& lower, const nlohmann::json& upper) {
+      if (!lower.is_number() || !upper.is_number()) return std::string("–");
+      return Cell(lower, 4) + " to " + Cell(upper, 4);
+    };
     for (const nlohmann::json& r : c["rows"]) {
-      s += "<tr><td>" + Cell(r["name"]) + "</td><td>" + Cell(r["coefficient"], 4) + "</td><td>" +
-           Cell(r["lower"], 4) + " to " + Cell(r["upper"], 4) + "</td>";
+      const bool constant = r.value("constant", false);
+      s += "<tr><td>" + Cell(r["name"]) +
+           (constant ? " <small>(constant in training: not estimable)</small>" : "") + "</td><td>" +
+           Cell(r["coefficient"], 4) + "</td><td>" + range(r["lower"], r["upper"]) + "</td>";
       if (lo) {
         s += "<td>" +
              (r["coefficient"].is_number() ? Fmt(std::exp(r["coefficient"].get<double>()), 3)
                                            : std::string("–")) +
              "</td>";
       }
-      s += "<td>" + Cell(r["standardized"], 4) + "</td><td>" + Cell(r["standardized_lower"], 4) +
-           " to " + Cell(r["standardized_upper"], 4) + "</td><td>" + Cell(r["mean"]) + "</td></tr>";
+      s += "<td>" + Cell(r["standardized"], 4) + "</td><td>" +
+           range(r["standardized_lower"], r["standardized_upper"]) + "</td><td>" + Cell(r["mean"]) +
+           "</td></tr>";
     }
     s += "</table>";
   }
