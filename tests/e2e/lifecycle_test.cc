@@ -142,6 +142,28 @@ TEST_F(LifecycleTest, PromoteOnRecentDataComparesBothVersionsOnTheSameRows) {
   r = Staycast({"models", "show", "los", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(nlohmann::json::parse(r.out).at("aliases").at("champion"), 1);
+
+  // --history only feeds the history features of the --on rows.
+  r = Staycast({"models", "promote", "los", "2", "--history", "admissions.csv"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_THAT(r.err, HasSubstr("--history is only used with --on DATA"));
+}
+
+TEST_F(LifecycleTest, PromoteOnRefusesVersionsThatReadDifferentLabels) {
+  ASSERT_EQ(Train("strong.yaml", "strong_bundle").exit_code, 0);
+  ASSERT_EQ(Staycast({"models", "promote", "los", "1"}).exit_code, 0);
+  // A readmission model registered under the same name by mistake: same rows, another label.
+  WriteTextFile(dir_.File("readmission.yaml"),
+                ExampleConfig("readmission.yaml", dir_.File("admissions.csv"),
+                              "models:\n  candidates:\n    - {type: logistic}\n"));
+  const CommandResult t = Train("readmission.yaml", "readmission_bundle");
+  ASSERT_EQ(t.exit_code, 0) << t.err;
+  const CommandResult r = Staycast({"models", "promote", "los", "2", "--on", "recent.csv"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_THAT(r.err, HasSubstr("read different labels from recent.csv"));
+  const CommandResult show = Staycast({"models", "show", "los", "--json"});
+  ASSERT_EQ(show.exit_code, 0) << show.err;
+  EXPECT_EQ(nlohmann::json::parse(show.out).at("aliases").at("champion"), 1);
 }
 
 TEST_F(LifecycleTest, CheckVerifiesArtifactsAndCleansLeftovers) {
