@@ -350,4 +350,37 @@ StatusOr<Column> ColumnBuilder::Finish() {
   return out;
 }
 
+Status TransactionalWriter::Write(const Table& chunk) {
+  Status status = CheckAndWrite(chunk);
+  if (!status.ok()) {
+    failed_ = true;
+    return status.WithContext(context_);
+  }
+  rows_written_ += chunk.num_rows();
+  return status;
+}
+
+Status TransactionalWriter::CheckAndWrite(const Table& chunk) {
+  if (failed_ || committed_) {
+    return FailedPreconditionError(
+        "the writer is finished (an earlier write failed or it was committed)");
+  }
+  if (chunk.schema() != schema_) {
+    return InvalidArgumentError("the chunk's columns differ from the table's");
+  }
+  RETURN_IF_ERROR(ValidateChunk(chunk, rows_written_, options_.list_separator));
+  return WriteRows(chunk);
+}
+
+Status TransactionalWriter::Commit() {
+  if (committed_) return FailedPreconditionError(context_ + ": already committed");
+  if (failed_) {
+    return FailedPreconditionError(context_ + ": an earlier write failed; nothing was written");
+  }
+  Status status = CommitTransaction();
+  if (!status.ok()) return status.WithContext(context_);
+  committed_ = true;
+  return OkStatus();
+}
+
 }  // namespace staycast::data::sql

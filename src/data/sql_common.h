@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "src/core/status.h"
@@ -13,6 +14,38 @@
 #include "src/data/table.h"
 
 namespace staycast::data::sql {
+
+// What the SQLite and PostgreSQL writers share around their one transaction: every chunk is
+// checked against the table's schema and values (ValidateChunk) before a row is sent; a failed
+// chunk finishes the writer, so Commit refuses and the subclass's destructor rolls back; errors
+// carry the location as context.
+class TransactionalWriter : public TableWriter {
+ public:
+  Status Write(const Table& chunk) final;
+  Status Commit() final;
+
+ protected:
+  TransactionalWriter(Schema schema, WriteOptions options, std::string context)
+      : schema_(std::move(schema)), options_(options), context_(std::move(context)) {}
+  // Sends a checked chunk; rows_written() rows went before it.
+  virtual Status WriteRows(const Table& chunk) = 0;
+  virtual Status CommitTransaction() = 0;
+
+  const Schema& schema() const { return schema_; }
+  const WriteOptions& options() const { return options_; }
+  size_t rows_written() const { return rows_written_; }
+  bool committed() const { return committed_; }
+
+ private:
+  Status CheckAndWrite(const Table& chunk);
+
+  Schema schema_;
+  WriteOptions options_;
+  std::string context_;
+  size_t rows_written_ = 0;
+  bool committed_ = false;
+  bool failed_ = false;
+};
 
 // Staycast records the type of every column it writes in this table, beside the data and in the
 // same transaction: (table_name, column_name, column_type, list_separator). A declared SQL type

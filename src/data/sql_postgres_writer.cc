@@ -80,16 +80,14 @@ Status BadText(const Column& col, size_t row) {
 
 // Writes into one PostgreSQL transaction, begun at Begin() and committed at Commit(). Destroying
 // it earlier rolls back.
-class PostgresWriter : public TableWriter {
+class PostgresWriter : public sql::TransactionalWriter {
  public:
   PostgresWriter(pg::Conn conn, Schema schema, WriteOptions options, std::string context)
-      : conn_(std::move(conn)),
-        schema_(std::move(schema)),
-        options_(options),
-        context_(std::move(context)) {}
+      : TransactionalWriter(std::move(schema), options, std::move(context)),
+        conn_(std::move(conn)) {}
 
   ~PostgresWriter() override {
-    if (!committed_ && PQtransactionStatus(conn_.get()) != PQTRANS_IDLE) {
+    if (!committed() && PQtransactionStatus(conn_.get()) != PQTRANS_IDLE) {
       pg::Result(PQexec(conn_.get(), "ROLLBACK"));
     }
   }
@@ -108,14 +106,14 @@ class PostgresWriter : public TableWriter {
       if (kind != 'r' && kind != 'p') {
         return FailedPreconditionError("a relation of that name exists that is not a table");
       }
-      if (!options_.replace) {
+      if (!options().replace) {
         return AlreadyExistsError("the table already exists (set replace to overwrite it)");
       }
       RETURN_IF_ERROR(pg::Exec(conn, "DROP TABLE " + table_, "cannot drop the existing table"));
     }
     std::string create = "CREATE TABLE " + table_ + " (";
-    for (size_t i = 0; i < schema_.fields.size(); ++i) {
-      const Field& f = schema_.fields[i];
+    for (size_t i = 0; i < schema().fields.size(); ++i) {
+      const Field& f = schema().fields[i];
       create += (i > 0 ? ", " : "") + sql::QuoteIdentifier(f.name) + " " + PostgresTypeFor(f.type);
     }
     RETURN_IF_ERROR(pg::Exec(conn, create + ")", "cannot create the table"));
@@ -128,8 +126,8 @@ class PostgresWriter : public TableWriter {
                              "cannot create the column-type table"));
     RETURN_IF_ERROR(pg::Exec(conn, "DELETE FROM " + columns_table + " WHERE table_name = $1",
                              "cannot record the column types", {name.table}));
-    const std::string separator(1, options_.list_separator);
-    for (const Field& f : schema_.fields) {
+    const std::string separator(1, options().list_separator);
+    for (const Field& f : schema().fields) {
       if (!IsStorableText(f.name)) {
         return InvalidArgumentError("a column name is not valid UTF-8");
       }
@@ -140,36 +138,12 @@ class PostgresWriter : public TableWriter {
     return OkStatus();
   }
 
-  Status Write(const Table& chunk) override {
-    Status status = WriteChunk(chunk);
-    if (!status.ok()) {
-      failed_ = true;
-      return status.WithContext(context_);
-    }
-    return status;
-  }
-
-  Status Commit() override {
-    if (committed_) return FailedPreconditionError(context_ + ": already committed");
-    if (failed_) {
-      return FailedPreconditionError(context_ + ": an earlier write failed; nothing was written");
-    }
-    StatusOr<pg::Result> result = pg::Exec(conn_.get(), "COMMIT", "cannot commit");
-    if (!result.ok()) return result.status().WithContext(context_);
-    committed_ = true;
-    return OkStatus();
+  Status CommitTransaction() override {
+    return pg::Exec(conn_.get(), "COMMIT", "cannot commit").status();
   }
 
  private:
-  Status WriteChunk(const Table& chunk) {
-    if (failed_ || committed_) {
-      return FailedPreconditionError(
-          "the writer is finished (an earlier write failed or it was committed)");
-    }
-    if (chunk.schema() != schema_) {
-      return InvalidArgumentError("the chunk's columns differ from the table's");
-    }
-    RETURN_IF_ERROR(sql::ValidateChunk(chunk, rows_written_, options_.list_separator));
+  Status WriteRows(const Table& chunk) override {
     // Categories are checked and escaped once per chunk, not once per row.
     std::vector<std::vector<std::string>> escaped(chunk.num_columns());
     for (size_t c = 0; c < chunk.num_columns(); ++c) {
@@ -185,7 +159,7 @@ class PostgresWriter : public TableWriter {
       }
       for (size_t r = 0; any_bad && r < col.size(); ++r) {
         if (!col.IsMissing(r) && bad[static_cast<size_t>(col.codes()[r])]) {
-          return BadText(col, rows_written_ + r);
+          return BadText(col, rows_written() + r);
         }
       }
     }
@@ -203,7 +177,6 @@ class PostgresWriter : public TableWriter {
     RETURN_IF_ERROR(status);
     if (end != 1) return pg::ResultError("COPY failed", conn, nullptr);
     RETURN_IF_ERROR(copy_status);
-    rows_written_ += chunk.num_rows();
     return OkStatus();
   }
 
@@ -226,8 +199,8 @@ class PostgresWriter : public TableWriter {
             buffer += escaped[c][static_cast<size_t>(col.codes()[r])];
             break;
           case ColumnType::kStringList:
-            text = sql::JoinList(col.lists()[r], options_.list_separator);
-            if (!IsStorableText(text)) return BadText(col, rows_written_ + r);
+            text = sql::JoinList(col.lists()[r], options().list_separator);
+            if (!IsStorableText(text)) return BadText(col, rows_written() + r);
             AppendEscaped(text, &buffer);
             break;
         }
@@ -248,13 +221,7 @@ class PostgresWriter : public TableWriter {
   }
 
   pg::Conn conn_;
-  Schema schema_;
-  WriteOptions options_;
-  std::string context_;
   std::string table_;  // Quoted.
-  size_t rows_written_ = 0;
-  bool committed_ = false;
-  bool failed_ = false;
 };
 
 }  // namespace

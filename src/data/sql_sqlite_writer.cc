@@ -36,19 +36,17 @@ const char* SqliteTypeFor(ColumnType type) {
 
 // Writes into one SQLite transaction, begun at Open() and committed at Commit(). Destroying it
 // earlier rolls back, and removes the database file when this writer created it.
-class SqliteWriter : public TableWriter {
+class SqliteWriter : public sql::TransactionalWriter {
  public:
   SqliteWriter(Db db, Schema schema, WriteOptions options, std::string path, bool created_file,
                std::string context)
-      : db_(std::move(db)),
-        schema_(std::move(schema)),
-        options_(options),
+      : TransactionalWriter(std::move(schema), options, std::move(context)),
+        db_(std::move(db)),
         path_(std::move(path)),
-        created_file_(created_file),
-        context_(std::move(context)) {}
+        created_file_(created_file) {}
 
   ~SqliteWriter() override {
-    if (committed_) return;
+    if (committed()) return;
     insert_.reset();
     sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
     db_.reset();
@@ -71,7 +69,7 @@ class SqliteWriter : public TableWriter {
         return FailedPreconditionError("a " + existing_type +
                                        " of that name exists; not replacing it");
       }
-      if (!options_.replace) {
+      if (!options().replace) {
         return AlreadyExistsError("the table already exists (set replace to overwrite it)");
       }
       RETURN_IF_ERROR(
@@ -79,8 +77,8 @@ class SqliteWriter : public TableWriter {
     }
     std::string create = "CREATE TABLE " + sql::QuoteTableName(name) + " (";
     std::string insert = "INSERT INTO " + sql::QuoteTableName(name) + " VALUES (";
-    for (size_t i = 0; i < schema_.fields.size(); ++i) {
-      const Field& f = schema_.fields[i];
+    for (size_t i = 0; i < schema().fields.size(); ++i) {
+      const Field& f = schema().fields[i];
       create += (i > 0 ? ", " : "") + sql::QuoteIdentifier(f.name) + " " + SqliteTypeFor(f.type);
       insert += (i > 0 ? ", ?" : "?");
     }
@@ -101,8 +99,8 @@ class SqliteWriter : public TableWriter {
     ASSIGN_OR_RETURN(Stmt rec,
                      Prepare(db, "INSERT INTO " + columns_table + " VALUES (?1, ?2, ?3, ?4)",
                              "cannot record the column types"));
-    const std::string separator(1, options_.list_separator);
-    for (const Field& f : schema_.fields) {
+    const std::string separator(1, options().list_separator);
+    for (const Field& f : schema().fields) {
       const std::string type_name = ColumnTypeName(f.type);
       RETURN_IF_ERROR(BindText(rec.get(), 1, name.table));
       RETURN_IF_ERROR(BindText(rec.get(), 2, f.name));
@@ -114,37 +112,13 @@ class SqliteWriter : public TableWriter {
     return OkStatus();
   }
 
-  Status Write(const Table& chunk) override {
-    Status status = WriteChunk(chunk);
-    if (!status.ok()) {
-      failed_ = true;
-      return status.WithContext(context_);
-    }
-    return status;
-  }
-
-  Status Commit() override {
-    if (committed_) return FailedPreconditionError(context_ + ": already committed");
-    if (failed_) {
-      return FailedPreconditionError(context_ + ": an earlier write failed; nothing was written");
-    }
+  Status CommitTransaction() override {
     insert_.reset();
-    Status status = Exec(db_.get(), "COMMIT", "cannot commit");
-    if (!status.ok()) return status.WithContext(context_);
-    committed_ = true;
-    return OkStatus();
+    return Exec(db_.get(), "COMMIT", "cannot commit");
   }
 
  private:
-  Status WriteChunk(const Table& chunk) {
-    if (failed_ || committed_) {
-      return FailedPreconditionError(
-          "the writer is finished (an earlier write failed or it was committed)");
-    }
-    if (chunk.schema() != schema_) {
-      return InvalidArgumentError("the chunk's columns differ from the table's");
-    }
-    RETURN_IF_ERROR(sql::ValidateChunk(chunk, rows_written_, options_.list_separator));
+  Status WriteRows(const Table& chunk) override {
     sqlite3* db = db_.get();
     sqlite3_stmt* stmt = insert_.get();
     const size_t ncols = chunk.num_columns();
@@ -170,7 +144,7 @@ class SqliteWriter : public TableWriter {
             case ColumnType::kStringList:
               text[c] = col.type() == ColumnType::kTimestamp
                             ? FormatTimestamp(col.timestamps()[r])
-                            : sql::JoinList(col.lists()[r], options_.list_separator);
+                            : sql::JoinList(col.lists()[r], options().list_separator);
               rc = sqlite3_bind_text64(stmt, index, text[c].data(), text[c].size(), SQLITE_STATIC,
                                        SQLITE_UTF8);
               break;
@@ -181,23 +155,16 @@ class SqliteWriter : public TableWriter {
       const int rc = sqlite3_step(stmt);
       sqlite3_reset(stmt);
       if (rc != SQLITE_DONE) {
-        return SqliteError("cannot insert row " + std::to_string(rows_written_ + r + 1), db, rc);
+        return SqliteError("cannot insert row " + std::to_string(rows_written() + r + 1), db, rc);
       }
     }
-    rows_written_ += chunk.num_rows();
     return OkStatus();
   }
 
   Db db_;
   Stmt insert_;
-  Schema schema_;
-  WriteOptions options_;
   std::string path_;
   bool created_file_;
-  std::string context_;
-  size_t rows_written_ = 0;
-  bool committed_ = false;
-  bool failed_ = false;
 };
 
 }  // namespace
