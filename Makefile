@@ -1,5 +1,6 @@
 # The two commands: `make demo` and `make test`. Both install missing Debian packages, configure and build
-# Release into build/ (the binary is build/staycast), then run the demo or the whole test suite.
+# Release into build/ (the binary is build/staycast) and run the demo, or build with AddressSanitizer +
+# UBSan into build-asan/ and run the whole test suite under both sanitizers (scripts/test.sh).
 JOBS ?= $(shell nproc)
 
 .PHONY: deps build demo test test-release test-asan check-format check-tidy format bench bench-quick clean
@@ -14,7 +15,7 @@ build: deps
 demo: build
 	@bash scripts/demo.sh
 
-test: build
+test: deps
 	@bash scripts/test.sh
 
 test-release: build
