@@ -4,11 +4,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "tests/e2e/cli_runner.h"
+#include "tests/e2e/test_files.h"
 
 namespace staycast::e2e {
 namespace {
@@ -77,37 +76,16 @@ TEST_F(EvaluateTest, RegeneratesTheReportFromTheBundleAlone) {
 
 TEST_F(EvaluateTest, NamesMissingAndExtraColumns) {
   // Drop the 'age' column and add an unknown one.
-  std::istringstream in(ReadTextFile(dir_->File("adm.csv")));
-  std::string line, out;
-  int age = -1;
-  while (std::getline(in, line)) {
-    std::vector<std::string> cells;
-    std::string cell;
-    bool quoted = false;
-    for (char c : line) {
-      if (c == '"') quoted = !quoted;
-      if (c == ',' && !quoted) {
-        cells.push_back(cell);
-        cell.clear();
-      } else {
-        cell += c;
-      }
-    }
-    cells.push_back(cell);
-    if (age < 0) {
-      for (size_t i = 0; i < cells.size(); ++i) {
-        if (cells[i] == "age") age = static_cast<int>(i);
-      }
-    }
-    std::string row;
-    for (size_t i = 0; i < cells.size(); ++i) {
-      if (static_cast<int>(i) == age) continue;
-      row += (row.empty() ? "" : ",") + cells[i];
-    }
-    out += row + (out.empty() ? ",ward_colour\n" : ",blue\n");
-  }
+  Csv csv = ReadCsv(dir_->File("adm.csv"));
+  const int age = csv.Col("age");
   ASSERT_GE(age, 0);
-  WriteTextFile(dir_->File("mismatch.csv"), out);
+  csv.header.erase(csv.header.begin() + age);
+  csv.header.push_back("ward_colour");
+  for (std::vector<std::string>& row : csv.rows) {
+    row.erase(row.begin() + age);
+    row.push_back("blue");
+  }
+  WriteTextFile(dir_->File("mismatch.csv"), csv.Text());
   const CommandResult r = RunStaycast(
       {"evaluate", dir_->File("bundle"), dir_->File("mismatch.csv"), "--bootstrap", "10"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -116,40 +94,13 @@ TEST_F(EvaluateTest, NamesMissingAndExtraColumns) {
 }
 
 TEST_F(EvaluateTest, RefusesUnexpectedLabelsWithExamples) {
-  std::string text = ReadTextFile(dir_->File("adm.csv"));
-  // Make the first data row's outcome a 2 by rewriting the readmitted_30d cell of row 2.
-  std::istringstream in(text);
-  std::string header, first;
-  std::getline(in, header);
-  std::getline(in, first);
-  int col = 0;
-  {
-    std::istringstream h(header);
-    std::string name;
-    int i = 0;
-    while (std::getline(h, name, ',')) {
-      if (name == "readmitted_30d") col = i;
-      ++i;
-    }
-  }
-  std::vector<std::string> cells;
-  std::string cell;
-  bool quoted = false;
-  for (char c : first) {
-    if (c == '"') quoted = !quoted;
-    if (c == ',' && !quoted) {
-      cells.push_back(cell);
-      cell.clear();
-    } else {
-      cell += c;
-    }
-  }
-  cells.push_back(cell);
-  cells[col] = "2";
-  std::string row;
-  for (const std::string& c : cells) row += (row.empty() ? "" : ",") + c;
-  std::string rest((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  WriteTextFile(dir_->File("bad.csv"), header + "\n" + row + "\n" + rest);
+  // Make the first data row's outcome a 2.
+  Csv csv = ReadCsv(dir_->File("adm.csv"));
+  const int col = csv.Col("readmitted_30d");
+  ASSERT_GE(col, 0);
+  ASSERT_FALSE(csv.rows.empty());
+  csv.rows[0][col] = "2";
+  WriteTextFile(dir_->File("bad.csv"), csv.Text());
   const CommandResult r = RunStaycast({"evaluate", dir_->File("bundle"), dir_->File("bad.csv")});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_THAT(r.err, HasSubstr("label column 'readmitted_30d' has 1 value other than 0/1, e.g. "

@@ -22,6 +22,27 @@ std::map<std::string, std::string> Csv::ByKey(const std::string& key,
   return out;
 }
 
+std::string Csv::Text() const {
+  std::string out;
+  const auto line = [&out](const std::vector<std::string>& fields) {
+    for (size_t i = 0; i < fields.size(); ++i) {
+      const std::string& f = fields[i];
+      if (i > 0) out += ',';
+      if (f.find_first_of(",\"\r\n") == std::string::npos) {
+        out += f;
+        continue;
+      }
+      out += '"';
+      for (const char c : f) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+      out += '"';
+    }
+    out += '\n';
+  };
+  line(header);
+  for (const auto& r : rows) line(r);
+  return out;
+}
+
 Csv ParseCsv(const std::string& text) {
   Csv csv;
   std::vector<std::string> row;

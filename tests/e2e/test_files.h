@@ -17,6 +17,8 @@ struct Csv {
   int Col(const std::string& name) const;
   // Column `value` keyed by column `key` (empty when either is absent).
   std::map<std::string, std::string> ByKey(const std::string& key, const std::string& value) const;
+  // Back to CSV text, quoting fields that need it (RFC 4180).
+  std::string Text() const;
 };
 
 Csv ParseCsv(const std::string& text);
