@@ -101,6 +101,9 @@ TEST(CodeGroupsTest, CharlsonIcd9KnownCodes) {
   EXPECT_THAT(Groups(set, "173.3"), UnorderedElementsAreArray(std::vector<std::string>{}));
   EXPECT_THAT(Groups(set, "195.8"), UnorderedElementsAreArray({"cancer"}));
   EXPECT_THAT(Groups(set, "585.9"), UnorderedElementsAreArray({"renal"}));
+  // Table 1 of the paper prints 47.1 for 447.1 (stricture of artery); the tables use 447.1.
+  EXPECT_THAT(Groups(set, "447.1"), UnorderedElementsAreArray({"pvd"}));
+  EXPECT_THAT(Groups(set, "047.1"), UnorderedElementsAreArray(std::vector<std::string>{}));
   // 404.03 is both heart failure and renal disease in Quan's table.
   EXPECT_THAT(Groups(set, "404.03"), UnorderedElementsAreArray({"chf", "renal"}));
 }

@@ -6,6 +6,17 @@
 // Charlson weights are the original ones (Charlson ME et al., J Chronic Dis 1987;40:373-383).
 // Patterns are written as in the paper, with dots: "I21" matches every code starting I21, and
 // "I42.5-I42.9" every code whose first four characters (without the dot) lie in I425..I429.
+//
+// Checked pattern by pattern against public implementations of the paper: the R package
+// comorbidity (ellessenne/comorbidity, its Quan maps for all four lists), Quan's own ICD-10
+// Charlson and Elixhauser SAS code (as redistributed in the R package icd, jackwasey/icd), the
+// Manitoba Centre for Health Policy ICD-9-CM Charlson SAS macro (derived from Quan's SAS code),
+// and MIT-LCP/mimic-code (Charlson ICD-9/ICD-10 and Quan Elixhauser ICD-9 SQL concepts). Every
+// list agrees on every valid code; the few places where the sources are written differently are
+// noted beside the entries. Some ICD-9-CM ranges below span codes that do not exist (425.6,
+// 427.7, 443.3-443.7, 497-499, 572.5-572.7, 280.2-280.7, 291.6-291.7, in the CMS ICD-9-CM v28
+// list); mimic-code lists only the existing codes, the others keep the paper's ranges, as here.
+// Either way the same codes match.
 #include "src/features/code_groups.h"
 
 namespace staycast::features {
@@ -24,6 +35,8 @@ constexpr ComorbidityGroup kCharlsonIcd10[] = {
     {"pud", "Peptic ulcer disease", 1, "K25-K28"},
     {"mild_liver", "Mild liver disease", 1,
      "B18 K70.0-K70.3 K70.9 K71.3-K71.5 K71.7 K73 K74 K76.0 K76.2-K76.4 K76.8 K76.9 Z94.4"},
+    // mimic-code's Charlson list has "E10l" for E10.1 (a typo, acknowledged there); the others
+    // and Quan's SAS code have E10.1.
     {"diabetes", "Diabetes without chronic complication", 1,
      "E10.0 E10.1 E10.6 E10.8 E10.9 E11.0 E11.1 E11.6 E11.8 E11.9 E12.0 E12.1 E12.6 E12.8 E12.9 "
      "E13.0 E13.1 E13.6 E13.8 E13.9 E14.0 E14.1 E14.6 E14.8 E14.9"},
@@ -45,6 +58,8 @@ constexpr ComorbidityGroup kCharlsonIcd9[] = {
     {"mi", "Myocardial infarction", 1, "410 412"},
     {"chf", "Congestive heart failure", 1,
      "398.91 402.01 402.11 402.91 404.01 404.03 404.11 404.13 404.91 404.93 425.4-425.9 428"},
+    // The paper's Table 1 prints "47.1" here, a typo for 447.1 (stricture of artery): the MCHP
+    // macro and every implementation above use 447.1, here and in the Elixhauser PVD list.
     {"pvd", "Peripheral vascular disease", 1,
      "093.0 437.3 440 441 443.1-443.9 447.1 557.1 557.9 V43.4"},
     {"cevd", "Cerebrovascular disease", 1, "362.34 430-438"},
@@ -61,6 +76,8 @@ constexpr ComorbidityGroup kCharlsonIcd9[] = {
     {"renal", "Renal disease", 2,
      "403.01 403.11 403.91 404.02 404.03 404.12 404.13 404.92 404.93 582 583.0-583.7 585 586 "
      "588.0 V42.0 V45.1 V56"},
+    // 174.x-195.8 as in the paper (mimic-code: 1740-1958); the comorbidity package writes 174-195,
+    // the same codes, since 195.9 does not exist.
     {"cancer", "Any malignancy, including lymphoma and leukemia, except skin", 2,
      "140-172 174-195.8 200-208 238.6"},
     {"severe_liver", "Moderate or severe liver disease", 3, "456.0-456.2 572.2-572.8"},
