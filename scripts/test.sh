@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, as `make test` (and so CI) runs it: the format check, one AddressSanitizer +
-# UBSan build (build-asan/, -O0 with line tables) running every test, then clang-tidy over that build's
+# UBSan build (build-asan/, -O1 with line tables) running every test, then clang-tidy over that build's
 # translation units. One sanitized build rather than a Release build plus a sanitized one: every test
 # runs under both sanitizers, and a clean clone finishes in about half the time (README, Testing).
 # `make test-release` runs the same suite against the Release build.
