@@ -44,12 +44,15 @@ std::string FormatNumber(double v) { return fmt::format("{:.6g}", v); }
 models::Matrix ToModelMatrix(const features::FeatureMatrix& f) {
   models::Matrix m;
   m.rows = f.num_rows;
-  m.cols = f.fields.size();
+  m.cols = f.columns.size();
   m.values.resize(m.rows * m.cols);
   for (size_t j = 0; j < m.cols; ++j) {
     const std::vector<double>& col = f.columns[j];
     for (size_t r = 0; r < m.rows; ++r) m.values[r * m.cols + j] = static_cast<float>(col[r]);
-    m.feature_names.push_back(f.fields[j].name);
+  }
+  if (f.fields.size() == m.cols) {
+    m.feature_names.reserve(m.cols);
+    for (const features::OutputField& field : f.fields) m.feature_names.push_back(field.name);
   }
   return m;
 }
@@ -71,6 +74,21 @@ StatusOr<std::unique_ptr<Predictor>> Predictor::Load(const std::string& path) {
   if (!model.ok()) return context(model.status());
   p->model_ = std::move(*model);
   p->task_ = p->model_->task();
+  // Scoring passes the model unnamed feature rows (FeatureValues), so the names are compared here,
+  // once: the pipeline's outputs must be the model's features, in order.
+  const std::vector<features::OutputField>& outputs = p->pipeline_->schema();
+  const std::vector<std::string>& expected = p->model_->feature_names();
+  if (outputs.size() != p->model_->num_features()) {
+    return DataLossError(fmt::format("{}: the pipeline makes {} features, the model reads {}", path,
+                                     outputs.size(), p->model_->num_features()));
+  }
+  for (size_t j = 0; j < expected.size() && j < outputs.size(); ++j) {
+    if (outputs[j].name != expected[j]) {
+      return DataLossError(
+          fmt::format("{}: feature {} is '{}' in the pipeline but '{}' in the model", path, j,
+                      outputs[j].name, expected[j]));
+    }
+  }
   if (reader->HasFile(kCalibrationFile)) {
     ASSIGN_OR_RETURN(nlohmann::json cal, reader->ReadJson(kCalibrationFile));
     StatusOr<models::Calibrator> calibrator = models::Calibrator::FromJson(cal.at("calibrator"));
@@ -119,14 +137,24 @@ double Predictor::coverage() const { return intervals_ ? intervals_->coverage() 
 
 StatusOr<models::Matrix> Predictor::Features(const data::Table& input, const data::Table* history,
                                              features::TransformReport* report) const {
+  return FeatureValues(input, history, report, /*with_names=*/true);
+}
+
+StatusOr<models::Matrix> Predictor::FeatureValues(const data::Table& input,
+                                                  const data::Table* history,
+                                                  features::TransformReport* report,
+                                                  bool with_names) const {
+  const auto transform = [&](const data::Table& t) {
+    return with_names ? pipeline_->Transform(t, report) : pipeline_->TransformValues(t, report);
+  };
   if (history == nullptr || history->num_rows() == 0) {
-    ASSIGN_OR_RETURN(features::FeatureMatrix f, pipeline_->Transform(input, report));
+    ASSIGN_OR_RETURN(features::FeatureMatrix f, transform(input));
     return ToModelMatrix(f);
   }
   data::Table combined = input;
   ASSIGN_OR_RETURN(data::Table aligned, AlignTo(*history, input.schema()));
   RETURN_IF_ERROR(combined.Append(aligned));
-  ASSIGN_OR_RETURN(features::FeatureMatrix f, pipeline_->Transform(combined, report));
+  ASSIGN_OR_RETURN(features::FeatureMatrix f, transform(combined));
   models::Matrix all = ToModelMatrix(f);
   all.rows = input.num_rows();
   all.values.resize(all.rows * all.cols);
@@ -185,7 +213,8 @@ StatusOr<Predictions> Predictor::Predict(const data::Table& input,
                                          const data::Table* history) const {
   Predictions out;
   if (input.num_rows() == 0) return out;
-  ASSIGN_OR_RETURN(models::Matrix x, Features(input, history, &out.report));
+  ASSIGN_OR_RETURN(models::Matrix x,
+                   FeatureValues(input, history, &out.report, /*with_names=*/false));
   ASSIGN_OR_RETURN(out.value, model_->Predict(x));
   if (task_ == models::Task::kClassification) {
     if (calibrator_) out.value = calibrator_->Apply(out.value);
@@ -212,7 +241,7 @@ StatusOr<Explanations> Predictor::Explain(const data::Table& input, const data::
   out.groups = groups_.names;
   if (input.num_rows() == 0) return out;
   features::TransformReport report;
-  ASSIGN_OR_RETURN(models::Matrix x, Features(input, history, &report));
+  ASSIGN_OR_RETURN(models::Matrix x, FeatureValues(input, history, &report, /*with_names=*/false));
   ASSIGN_OR_RETURN(models::Contributions c, model_->Contribute(x));
   out.rows = explain::TopContributions(c, groups_, top_k);
   out.warnings = RowWarnings(input);

@@ -33,7 +33,8 @@ struct Predictions {
   std::vector<std::vector<std::string>> warnings;
   // Table-level repairs (absent columns, unknown-category counts).
   features::TransformReport report;
-  // The feature matrix the model saw (rows x features), e.g. for the serving prediction log.
+  // The feature matrix the model saw (rows x features), e.g. for the serving prediction log; its
+  // feature_names are empty (they are the pipeline's schema()).
   models::Matrix features;
 };
 
@@ -78,12 +79,18 @@ class Predictor {
   // The model features grouped by original input column (for importance tables).
   const explain::FeatureGroups& feature_groups() const { return groups_; }
 
-  // The feature matrix the model sees for `input` (same history rule), as rows x features.
+  // The feature matrix the model sees for `input` (same history rule), as rows x features, with
+  // the feature names.
   StatusOr<models::Matrix> Features(const data::Table& input, const data::Table* history,
                                     features::TransformReport* report) const;
 
  private:
   Predictor() = default;
+  // Features without the names (pipeline().schema() has them; Load checked that they are the
+  // model's): Predict and Explain score many one-row requests, where the names cost more than
+  // the values.
+  StatusOr<models::Matrix> FeatureValues(const data::Table& input, const data::Table* history,
+                                         features::TransformReport* report, bool with_names) const;
   std::vector<std::vector<std::string>> RowWarnings(const data::Table& input) const;
   // The input schema's checks per required feature column, parsed once at Load.
   struct ColumnCheck {
@@ -104,7 +111,8 @@ class Predictor {
   double threshold_ = 0.5;
 };
 
-// Converts the pipeline's column-major doubles into the models' row-major float matrix.
+// Converts the pipeline's column-major doubles into the models' row-major float matrix, with the
+// feature names when `features.fields` has them.
 models::Matrix ToModelMatrix(const features::FeatureMatrix& features);
 
 }  // namespace staycast::bundle

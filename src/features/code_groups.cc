@@ -44,6 +44,16 @@ Status CodeGroupSet::Add(std::string name, const std::vector<std::string>& patte
     ASSIGN_OR_RETURN(CodePattern p, ParseCodePattern(text));
     compiled.push_back(std::move(p));
   }
+  if (names_.size() > UINT16_MAX) return InvalidArgumentError("more than 65535 code groups");
+  const auto group = static_cast<uint16_t>(names_.size());
+  for (size_t i = 0; i < compiled.size(); ++i) {
+    // A code can match only if its first character lies in [lo[0], hi[0]] (both non-empty).
+    const auto first = static_cast<unsigned char>(compiled[i].lo[0]);
+    const auto last = static_cast<unsigned char>(compiled[i].hi[0]);
+    for (unsigned c = first; c <= last; ++c) {
+      by_first_[c].push_back({group, static_cast<uint32_t>(i)});
+    }
+  }
   names_.push_back(std::move(name));
   patterns_.push_back(std::move(compiled));
   return OkStatus();
@@ -62,12 +72,13 @@ Status CodeGroupSet::AddBuiltin(std::span<const ComorbidityGroup> groups,
 }
 
 void CodeGroupSet::Match(std::string_view code, std::vector<uint16_t>* groups) const {
-  for (size_t g = 0; g < patterns_.size(); ++g) {
-    for (const CodePattern& p : patterns_[g]) {
-      if (MatchesPattern(p, code)) {
-        groups->push_back(static_cast<uint16_t>(g));
-        break;
-      }
+  if (code.empty()) return;  // below every pattern's lo
+  int matched = -1;          // entries are in group order: a group is reported once
+  for (const Entry& e : by_first_[static_cast<unsigned char>(code[0])]) {
+    if (e.group == matched) continue;
+    if (MatchesPattern(patterns_[e.group][e.pattern], code)) {
+      groups->push_back(e.group);
+      matched = e.group;
     }
   }
 }

@@ -2,6 +2,7 @@
 // patterns, named code groups, and the built-in Charlson/Elixhauser groups with the Charlson index.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -37,6 +38,9 @@ std::span<const ComorbidityGroup> CharlsonGroups(IcdVersion icd);
 std::span<const ComorbidityGroup> ElixhauserGroups(IcdVersion icd);
 
 // Named groups of patterns compiled for matching. Immutable after construction; thread-safe.
+// Patterns are indexed by the first characters they can match, so Match compares a code with the
+// few patterns of its first character rather than every pattern of every group (the serving hot
+// path scores each request's codes against the built-in Charlson and Elixhauser groups).
 class CodeGroupSet {
  public:
   Status Add(std::string name, const std::vector<std::string>& patterns);
@@ -48,8 +52,14 @@ class CodeGroupSet {
   void Match(std::string_view normalized_code, std::vector<uint16_t>* groups) const;
 
  private:
+  struct Entry {
+    uint16_t group;
+    uint32_t pattern;  // index into patterns_[group]
+  };
   std::vector<std::string> names_;
   std::vector<std::vector<CodePattern>> patterns_;
+  // by_first_[c]: the patterns that a code starting with byte c can match, in group order.
+  std::array<std::vector<Entry>, 256> by_first_;
 };
 
 // The Charlson comorbidity index from the presence of each CharlsonGroups() condition (same

@@ -3,6 +3,7 @@
 #include "src/features/code_groups.h"
 
 #include <algorithm>
+#include <sstream>
 
 #include "src/core/status_matchers.h"
 
@@ -67,6 +68,62 @@ TEST(CodeGroupsTest, TablesHaveTheirPublishedSizesAndWeights) {
     EXPECT_OK(set.AddBuiltin(CharlsonGroups(icd), "c_"));
     EXPECT_OK(set.AddBuiltin(ElixhauserGroups(icd), "e_"));  // every pattern parses
   }
+}
+
+// Match (indexed by first character) against a scan of every pattern of every group, over the
+// built-in lists and user groups whose ranges span several first characters.
+TEST(CodeGroupsTest, MatchEqualsAScanOfEveryPattern) {
+  std::vector<std::pair<std::string, std::vector<std::string>>> groups;
+  for (IcdVersion icd : {IcdVersion::kIcd9, IcdVersion::kIcd10}) {
+    for (auto list : {CharlsonGroups(icd), ElixhauserGroups(icd)}) {
+      for (const ComorbidityGroup& g : list) {
+        std::vector<std::string> patterns;
+        std::istringstream in(g.codes);
+        for (std::string w; in >> w;) patterns.push_back(w);
+        groups.emplace_back(g.key, patterns);
+      }
+    }
+  }
+  groups.push_back({"wide", {"A00-C99", "8-V2"}});
+  groups.push_back({"short", {"Z", "E1"}});
+  CodeGroupSet set;
+  std::vector<std::vector<CodePattern>> compiled;
+  for (const auto& [name, patterns] : groups) {
+    ASSERT_OK(set.Add(name, patterns));
+    compiled.emplace_back();
+    for (const std::string& p : patterns) {
+      ASSERT_OK_AND_ASSIGN(CodePattern c, ParseCodePattern(p));
+      compiled.back().push_back(c);
+    }
+  }
+  const std::string first = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+  const std::string rest = "0123459";
+  std::vector<std::string> codes = {"", "A", "9"};
+  for (char a : first) {
+    for (char b : rest) {
+      for (char c : rest) {
+        codes.push_back(std::string{a, b, c});
+        for (char d : rest) codes.push_back(std::string{a, b, c, d});
+      }
+    }
+  }
+  size_t matched = 0;
+  for (const std::string& code : codes) {
+    std::vector<uint16_t> expected;
+    for (size_t g = 0; g < compiled.size(); ++g) {
+      for (const CodePattern& p : compiled[g]) {
+        if (MatchesPattern(p, code)) {
+          expected.push_back(static_cast<uint16_t>(g));
+          break;
+        }
+      }
+    }
+    std::vector<uint16_t> got;
+    set.Match(code, &got);
+    ASSERT_EQ(got, expected) << "code '" << code << "'";
+    matched += got.empty() ? 0 : 1;
+  }
+  EXPECT_GT(matched, codes.size() / 4);  // the grid reaches many groups, not only misses
 }
 
 TEST(CodeGroupsTest, CharlsonIcd10KnownCodes) {

@@ -32,11 +32,10 @@ namespace {
 // FeaturePipeline::Fit).
 Status RunTransforms(const RunConfig& config,
                      const std::vector<std::unique_ptr<FeatureTransform>>& transforms,
-                     const data::Table& table, bool fit,
-                     const std::vector<std::vector<OutputField>>* fitted_outputs,
+                     const std::vector<std::string>& used, const data::Table& table, bool fit,
+                     const std::vector<std::vector<OutputField>>* fitted_outputs, bool with_fields,
                      FeatureMatrix* out, TransformReport* report) {
   const size_t n = table.num_rows();
-  const std::vector<std::string> used = UsedColumns(config);
   auto is_used = [&](const std::string& name) {
     return std::binary_search(used.begin(), used.end(), name);
   };
@@ -85,14 +84,18 @@ Status RunTransforms(const RunConfig& config,
   }
   in.features.assign(config.features.size(), nullptr);
   std::vector<std::vector<std::vector<double>>> outputs(config.features.size());
-  std::vector<std::vector<OutputField>> fields(config.features.size());
+  // Fitting builds each transform's fields; transforming reads the fitted ones (no copy).
+  std::vector<std::vector<OutputField>> fitted(fitted_outputs == nullptr ? config.features.size()
+                                                                         : 0);
+  const std::vector<std::vector<OutputField>>& fields =
+      fitted_outputs != nullptr ? *fitted_outputs : fitted;
   for (size_t idx : config.evaluation_order) {
     FeatureTransform& t = *transforms[idx];
     if (fit) {
       Status s = t.Fit(in);
       if (!s.ok()) return s.WithContext(config.features[idx].key_path);
     }
-    fields[idx] = fitted_outputs != nullptr ? (*fitted_outputs)[idx] : t.Outputs();
+    if (fitted_outputs == nullptr) fitted[idx] = t.Outputs();
     outputs[idx].assign(fields[idx].size(), std::vector<double>(n, 0.0));
     t.Apply(in, &outputs[idx], report);
     if (!outputs[idx].empty()) in.features[idx] = &outputs[idx][0];
@@ -103,7 +106,11 @@ Status RunTransforms(const RunConfig& config,
   for (size_t idx = 0; idx < config.features.size(); ++idx) {
     if (!config.features[idx].keep) continue;
     for (size_t k = 0; k < fields[idx].size(); ++k) {
-      out->fields.push_back(std::move(fields[idx][k]));
+      if (fitted_outputs == nullptr) {
+        out->fields.push_back(std::move(fitted[idx][k]));
+      } else if (with_fields) {
+        out->fields.push_back(fields[idx][k]);
+      }
       out->columns.push_back(std::move(outputs[idx][k]));
     }
   }
@@ -120,6 +127,7 @@ void FeaturePipeline::CacheOutputs() {
 StatusOr<FeaturePipeline> FeaturePipeline::Create(RunConfig config) {
   FeaturePipeline p;
   p.config_ = std::make_unique<RunConfig>(std::move(config));
+  p.used_ = UsedColumns(*p.config_);
   for (const FeatureSpec& spec : p.config_->features) {
     ASSIGN_OR_RETURN(std::unique_ptr<FeatureTransform> t, MakeTransform(spec, *p.config_));
     p.transforms_.push_back(std::move(t));
@@ -131,8 +139,8 @@ Status FeaturePipeline::Fit(const data::Table& train) {
   FeatureMatrix matrix;
   TransformReport report;
   fitted_ = false;
-  RETURN_IF_ERROR(
-      RunTransforms(*config_, transforms_, train, /*fit=*/true, nullptr, &matrix, &report));
+  RETURN_IF_ERROR(RunTransforms(*config_, transforms_, used_, train, /*fit=*/true, nullptr,
+                                /*with_fields=*/true, &matrix, &report));
   schema_ = std::move(matrix.fields);
   fitted_ = true;
   CacheOutputs();
@@ -144,7 +152,8 @@ StatusOr<FeatureMatrix> FeaturePipeline::FitTransform(const data::Table& train,
   FeatureMatrix matrix;
   TransformReport local;
   fitted_ = false;
-  RETURN_IF_ERROR(RunTransforms(*config_, transforms_, train, /*fit=*/true, nullptr, &matrix,
+  RETURN_IF_ERROR(RunTransforms(*config_, transforms_, used_, train, /*fit=*/true, nullptr,
+                                /*with_fields=*/true, &matrix,
                                 report != nullptr ? report : &local));
   schema_ = matrix.fields;
   fitted_ = true;
@@ -154,11 +163,21 @@ StatusOr<FeatureMatrix> FeaturePipeline::FitTransform(const data::Table& train,
 
 StatusOr<FeatureMatrix> FeaturePipeline::Transform(const data::Table& table,
                                                    TransformReport* report) const {
+  return TransformImpl(table, /*with_fields=*/true, report);
+}
+
+StatusOr<FeatureMatrix> FeaturePipeline::TransformValues(const data::Table& table,
+                                                         TransformReport* report) const {
+  return TransformImpl(table, /*with_fields=*/false, report);
+}
+
+StatusOr<FeatureMatrix> FeaturePipeline::TransformImpl(const data::Table& table, bool with_fields,
+                                                       TransformReport* report) const {
   if (!fitted_) return FailedPreconditionError("the feature pipeline is not fitted");
   TransformReport local;
   FeatureMatrix matrix;
-  RETURN_IF_ERROR(RunTransforms(*config_, transforms_, table, /*fit=*/false, &outputs_, &matrix,
-                                report != nullptr ? report : &local));
+  RETURN_IF_ERROR(RunTransforms(*config_, transforms_, used_, table, /*fit=*/false, &outputs_,
+                                with_fields, &matrix, report != nullptr ? report : &local));
   return matrix;
 }
 
@@ -174,7 +193,6 @@ StatusOr<std::vector<double>> FeaturePipeline::TransformRow(const data::Table& r
   TransformReport* rep = report != nullptr ? report : &local;
   // The record and its history as one table of the declared columns, record last.
   data::Table combined;
-  const std::vector<std::string> used = UsedColumns(*config_);
   for (const ColumnSpec& spec : config_->columns) {
     data::Column col(spec.name, spec.type);
     col.Reserve(history.num_rows() + 1);
@@ -194,15 +212,15 @@ StatusOr<std::vector<double>> FeaturePipeline::TransformRow(const data::Table& r
       }
     }
     if (record.FindColumn(spec.name) == nullptr &&
-        std::binary_search(used.begin(), used.end(), spec.name)) {
+        std::binary_search(used_.begin(), used_.end(), spec.name)) {
       rep->missing_columns.push_back(spec.name);
     }
     RETURN_IF_ERROR(combined.AddColumn(std::move(col)));
   }
   FeatureMatrix matrix;
   TransformReport inner;
-  RETURN_IF_ERROR(
-      RunTransforms(*config_, transforms_, combined, /*fit=*/false, &outputs_, &matrix, &inner));
+  RETURN_IF_ERROR(RunTransforms(*config_, transforms_, used_, combined, /*fit=*/false, &outputs_,
+                                /*with_fields=*/false, &matrix, &inner));
   inner.missing_columns.clear();  // placeholders cannot occur: every declared column was built
   rep->Merge(inner);
   std::vector<double> row(matrix.columns.size());

@@ -36,6 +36,10 @@ class FeaturePipeline {
   // listed in the report; unknown categories go to the unknown bucket and are counted.
   StatusOr<FeatureMatrix> Transform(const data::Table& table,
                                     TransformReport* report = nullptr) const;
+  // Transform's columns without their fields (`fields` is empty; they are schema()): for callers
+  // that score many small tables, where copying the fields costs more than the values.
+  StatusOr<FeatureMatrix> TransformValues(const data::Table& table,
+                                          TransformReport* report = nullptr) const;
   // The features of one record (a one-row table) given its entity's other rows (`history`, any
   // order, may include rows after the record's prediction time: they are not used). Equal to the
   // record's row of Transform over the record and its history together.
@@ -54,6 +58,7 @@ class FeaturePipeline {
   FeaturePipeline() = default;
 
   std::unique_ptr<RunConfig> config_;
+  std::vector<std::string> used_;                              // UsedColumns(*config_), sorted
   std::vector<std::unique_ptr<FeatureTransform>> transforms_;  // by feature index
   std::vector<OutputField> schema_;
   // Once fitted: every transform's Outputs() (by feature index), so Transform does not rebuild
@@ -62,6 +67,8 @@ class FeaturePipeline {
   bool fitted_ = false;
 
   void CacheOutputs();
+  StatusOr<FeatureMatrix> TransformImpl(const data::Table& table, bool with_fields,
+                                        TransformReport* report) const;
 };
 
 // The columns a config's features read (plus the entity and event columns when there is history).
