@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "src/bundle/bundle_files.h"
@@ -41,14 +42,25 @@ std::string FormatNumber(double v) { return fmt::format("{:.6g}", v); }
 
 }  // namespace
 
-models::Matrix ToModelMatrix(const features::FeatureMatrix& f) {
+models::Matrix ToModelMatrix(const features::FeatureMatrix& f, const std::vector<size_t>* rows) {
   models::Matrix m;
-  m.rows = f.num_rows;
+  m.rows = rows != nullptr ? rows->size() : f.num_rows;
   m.cols = f.columns.size();
   m.values.resize(m.rows * m.cols);
-  for (size_t j = 0; j < m.cols; ++j) {
-    const std::vector<double>& col = f.columns[j];
-    for (size_t r = 0; r < m.rows; ++r) m.values[r * m.cols + j] = static_cast<float>(col[r]);
+  // Transposed a block of rows at a time, so the rows being written stay in cache (column by
+  // column over all rows touched a new cache line per value: 14% of a 1M-row predict).
+  constexpr size_t kBlockRows = 128;
+  for (size_t i0 = 0; i0 < m.rows; i0 += kBlockRows) {
+    const size_t i1 = std::min(m.rows, i0 + kBlockRows);
+    for (size_t j = 0; j < m.cols; ++j) {
+      const double* col = f.columns[j].data();
+      float* out = m.values.data() + j;
+      if (rows != nullptr) {
+        for (size_t i = i0; i < i1; ++i) out[i * m.cols] = static_cast<float>(col[(*rows)[i]]);
+      } else {
+        for (size_t i = i0; i < i1; ++i) out[i * m.cols] = static_cast<float>(col[i]);
+      }
+    }
   }
   if (f.fields.size() == m.cols) {
     m.feature_names.reserve(m.cols);

@@ -111,8 +111,9 @@ class Predictor {
   double threshold_ = 0.5;
 };
 
-// Converts the pipeline's column-major doubles into the models' row-major float matrix, with the
-// feature names when `features.fields` has them.
-models::Matrix ToModelMatrix(const features::FeatureMatrix& features);
+// Converts the pipeline's column-major doubles into the models' row-major float matrix (all rows,
+// or `rows` in that order), with the feature names when `features.fields` has them.
+models::Matrix ToModelMatrix(const features::FeatureMatrix& features,
+                             const std::vector<size_t>* rows = nullptr);
 
 }  // namespace staycast::bundle

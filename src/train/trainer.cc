@@ -47,23 +47,6 @@ std::string TableFingerprint(const data::Table& table) {
   return "sha256:" + h.Hex();
 }
 
-// Rows `rows` (of the full table) of every feature column, as the float matrix models consume;
-// built straight from the feature columns so no full-size intermediate matrix exists.
-models::Matrix FeatureRows(const features::FeatureMatrix& f, const std::vector<size_t>& rows) {
-  models::Matrix m;
-  m.rows = rows.size();
-  m.cols = f.fields.size();
-  m.values.resize(m.rows * m.cols);
-  m.feature_names.reserve(m.cols);
-  for (size_t j = 0; j < m.cols; ++j) {
-    const std::vector<double>& col = f.columns[j];
-    for (size_t i = 0; i < rows.size(); ++i)
-      m.values[i * m.cols + j] = static_cast<float>(col[rows[i]]);
-    m.feature_names.push_back(f.fields[j].name);
-  }
-  return m;
-}
-
 // The reference profile of the training rows' features (the bundle adds the predictions'), one
 // column at a time.
 nlohmann::json TrainFeatureProfile(const features::FeatureMatrix& f,
@@ -254,7 +237,8 @@ StatusOr<TrainResult> Train(const TrainOptions& options) {
     // Each part's matrix straight from the feature columns; the feature columns themselves are
     // released at the end of this block (only the training rows' profile is kept).
     const auto part = [&](const std::vector<size_t>& rows) {
-      return Part{FeatureRows(all_features, full_rows(rows)), Select(y_all, rows)};
+      const std::vector<size_t> selected = full_rows(rows);
+      return Part{bundle::ToModelMatrix(all_features, &selected), Select(y_all, rows)};
     };
     data.train = part(split.train);
     data.valid = part(split.valid);
