@@ -173,6 +173,23 @@ TEST_P(PipelinePropertyTest, FitTransformEqualsFitThenTransform) {
 INSTANTIATE_TEST_SUITE_P(Examples, PipelinePropertyTest,
                          ::testing::Values("los.yaml", "readmission.yaml"));
 
+TEST_P(PipelinePropertyTest, TransformValuesEqualsTransformWithoutFields) {
+  const data::Table train = testing::MakeAdmissions({.patients = 120, .seed = 37});
+  const data::Table other = testing::MakeAdmissions({.patients = 40, .seed = 38});
+  const FeaturePipeline p = MakeFitted(GetParam(), train);
+  ASSERT_OK_AND_ASSIGN(FeatureMatrix full, p.Transform(other));
+  ASSERT_OK_AND_ASSIGN(FeatureMatrix values, p.TransformValues(other));
+  EXPECT_EQ(full.fields, p.schema());
+  EXPECT_TRUE(values.fields.empty());
+  ASSERT_EQ(values.num_rows, full.num_rows);
+  ASSERT_EQ(values.columns.size(), full.columns.size());
+  for (size_t j = 0; j < full.columns.size(); ++j) {
+    for (size_t r = 0; r < full.num_rows; ++r) {
+      ASSERT_TRUE(Same(values.columns[j][r], full.columns[j][r])) << full.fields[j].name;
+    }
+  }
+}
+
 TEST(PipelineTest, SchemaTracksNamesOriginsAndTypes) {
   const FeaturePipeline p = MakeFitted("los.yaml", testing::MakeAdmissions({.patients = 50}));
   std::map<std::string, OutputField> by_name;
