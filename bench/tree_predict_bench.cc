@@ -1,6 +1,7 @@
-// One-row (and small-batch) prediction of a 300-tree XGBoost model: XGBoost's in-place predict
-// call (what XgboostModel used for every batch) against staycast::models::TreeEnsemble, which
-// serves batches up to TreeEnsemble::kMaxRows. Justifies the serving hot path (issue 7).
+// Prediction of a 300-tree, depth-6 XGBoost model, 1 to 65,536 rows on 1 and 2 threads: XGBoost's
+// in-place predict call against staycast::models::TreeEnsemble (branch-free walks, kLanes at a
+// time), which XgboostModel uses for every batch. Justifies the serving hot path (issue 7) and
+// batch predict (issue 4).
 #include <benchmark/benchmark.h>
 #include <xgboost/c_api.h>
 
@@ -32,7 +33,7 @@ Fixture& Shared() {
   static Fixture* f = [] {
     auto* fx = new Fixture;
     const testing::Dataset train = testing::MakeRegression(20000, 1);
-    fx->rows = testing::MakeRegression(4096, 2);
+    fx->rows = testing::MakeRegression(65536, 2);
     fx->model = CreateModel("gradient_boosting",
                             {{"n_rounds", 300}, {"max_depth", 6}, {"learning_rate", 0.05}},
                             Task::kRegression)
@@ -65,6 +66,7 @@ void BM_XgboostInplacePredict(benchmark::State& state) {
                 R"({"data": [%llu, true], "shape": [%zu, %zu], "typestr": "<f4", "version": 3})",
                 static_cast<unsigned long long>(reinterpret_cast<uintptr_t>(x.values.data())),
                 x.rows, x.cols);
+  XGBoosterSetParam(f.booster, "nthread", std::to_string(state.range(1)).c_str());
   const char* config = R"({"type": 0, "training": false, "iteration_begin": 0, "iteration_end": 0,)"
                        R"( "strict_shape": false, "cache_id": 0, "missing": NaN})";
   for (auto _ : state) {
@@ -82,16 +84,17 @@ void BM_TreeEnsemblePredict(benchmark::State& state) {
   const Matrix x = FirstRows(f.rows.x, static_cast<size_t>(state.range(0)));
   std::vector<double> out;
   for (auto _ : state) {
-    f.ensemble->Predict(x, &out);
+    f.ensemble->Predict(x, &out, static_cast<int>(state.range(1)));
     benchmark::DoNotOptimize(out.data());
   }
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }
 
-// What callers get: Model::Predict picks the ensemble up to kMaxRows rows, XGBoost above.
+// What callers get: Model::Predict (the ensemble, with the model's predict threads).
 void BM_ModelPredict(benchmark::State& state) {
   Fixture& f = Shared();
   const Matrix x = FirstRows(f.rows.x, static_cast<size_t>(state.range(0)));
+  f.model->SetPredictThreads(static_cast<int>(state.range(1)));
   for (auto _ : state) {
     StatusOr<std::vector<double>> p = f.model->Predict(x);
     benchmark::DoNotOptimize(p.ok());
@@ -99,9 +102,15 @@ void BM_ModelPredict(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }
 
-BENCHMARK(BM_XgboostInplacePredict)->Arg(1)->Arg(16)->Arg(64)->Arg(256)->Arg(4096);
-BENCHMARK(BM_TreeEnsemblePredict)->Arg(1)->Arg(16)->Arg(64)->Arg(256)->Arg(4096);
-BENCHMARK(BM_ModelPredict)->Arg(1)->Arg(16)->Arg(64)->Arg(256);
+// Arguments: rows, threads. Wall time (UseRealTime) so that two threads count as they should.
+void Sizes(benchmark::internal::Benchmark* b) {
+  for (int rows : {1, 16, 64, 256, 4096, 65536}) b->Args({rows, 1});
+  b->Args({65536, 2});
+  b->UseRealTime();
+}
+BENCHMARK(BM_XgboostInplacePredict)->Apply(Sizes);
+BENCHMARK(BM_TreeEnsemblePredict)->Apply(Sizes);
+BENCHMARK(BM_ModelPredict)->Apply(Sizes);
 
 }  // namespace
 }  // namespace staycast::models
