@@ -214,6 +214,56 @@ void Column::AppendFrom(const Column& other, size_t row) {
   }
 }
 
+namespace {
+
+// Appends the rows row_at(0..n-1) of `src` to `dst` (same type). A categorical value's code in
+// `dst` is found once per code of `src` (first use), so the dictionary grows in the same order as
+// appending row by row.
+template <typename RowAt>
+void AppendRows(const Column& src, size_t n, RowAt row_at, Column* dst) {
+  dst->Reserve(dst->size() + n);
+  switch (src.type()) {
+    case ColumnType::kNumeric:
+      for (size_t i = 0; i < n; ++i) dst->numeric().push_back(src.numeric()[row_at(i)]);
+      break;
+    case ColumnType::kTimestamp:
+      for (size_t i = 0; i < n; ++i) dst->timestamps().push_back(src.timestamps()[row_at(i)]);
+      break;
+    case ColumnType::kStringList:
+      for (size_t i = 0; i < n; ++i) dst->lists().push_back(src.lists()[row_at(i)]);
+      break;
+    case ColumnType::kCategorical: {
+      constexpr int32_t kUnmapped = -2;
+      std::vector<int32_t> remap(src.dictionary().size(), kUnmapped);
+      for (size_t i = 0; i < n; ++i) {
+        const int32_t code = src.codes()[row_at(i)];
+        if (code == kMissingCode) {
+          dst->codes().push_back(kMissingCode);
+          continue;
+        }
+        int32_t& mapped = remap[static_cast<size_t>(code)];
+        if (mapped == kUnmapped) {
+          mapped = dst->InternCategory(src.dictionary()[static_cast<size_t>(code)]);
+        }
+        dst->codes().push_back(mapped);
+      }
+      break;
+    }
+  }
+}
+
+}  // namespace
+
+void Column::AppendRowsFrom(const Column& other, std::span<const size_t> rows) {
+  AppendRows(
+      other, rows.size(), [&](size_t i) { return rows[i]; }, this);
+}
+
+void Column::AppendAllFrom(const Column& other) {
+  AppendRows(
+      other, other.size(), [](size_t i) { return i; }, this);
+}
+
 bool Column::IsMissing(size_t row) const {
   switch (type_) {
     case ColumnType::kNumeric: return std::isnan(numeric_[row]);
@@ -337,8 +387,7 @@ Table Table::Take(const std::vector<size_t>& rows) const {
   Table out;
   for (const Column& c : columns_) {
     Column col(c.name(), c.type());
-    col.Reserve(rows.size());
-    for (size_t r : rows) col.AppendFrom(c, r);
+    col.AppendRowsFrom(c, rows);
     out.columns_.push_back(std::move(col));
   }
   out.num_rows_ = rows.size();
@@ -354,10 +403,7 @@ Status Table::Append(const Table& other) {
     return InvalidArgumentError("cannot append a table with a different schema");
   }
   for (size_t i = 0; i < columns_.size(); ++i) {
-    Column& dst = columns_[i];
-    const Column& src = other.columns_[i];
-    dst.Reserve(num_rows_ + other.num_rows_);
-    for (size_t r = 0; r < other.num_rows_; ++r) dst.AppendFrom(src, r);
+    columns_[i].AppendAllFrom(other.columns_[i]);
   }
   num_rows_ += other.num_rows_;
   return OkStatus();

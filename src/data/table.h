@@ -85,6 +85,11 @@ class Column {
   void AppendList(std::vector<std::string> v) { lists_.push_back(std::move(v)); }
   // Appends row `row` of `other`, which must have the same type.
   void AppendFrom(const Column& other, size_t row);
+  // Appends rows `rows` of `other` (same type), in that order; the same as AppendFrom for each,
+  // but each of other's categories is looked up once, not once per row.
+  void AppendRowsFrom(const Column& other, std::span<const size_t> rows);
+  // Appends every row of `other` (same type), the same way.
+  void AppendAllFrom(const Column& other);
 
   bool IsMissing(size_t row) const;
   // Text form of a value as written to CSV: numbers in shortest round-trip form, timestamps as

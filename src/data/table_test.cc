@@ -81,6 +81,43 @@ TEST(TableTest, TakeAndAppendPreserveValues) {
   EXPECT_THAT(both.Append(other), StatusIs(StatusCode::kInvalidArgument, HasSubstr("schema")));
 }
 
+TEST(TableTest, AppendRowsFromEqualsAppendingRowByRow) {
+  // A categorical column with missing values and a dictionary in another order than the rows
+  // taken; the other types too. The taken column's dictionary grows in the order of first use.
+  Table table = MakeTable();
+  Column dept("dept", ColumnType::kCategorical);
+  for (const char* v : {"A", "B", "", "C"}) {
+    if (*v == 0) {
+      dept.AppendMissing();
+    } else {
+      dept.AppendCategory(v);
+    }
+  }
+  ASSERT_OK(table.AddColumn(std::move(dept)));
+  const std::vector<size_t> rows = {3, 2, 1, 3, 0, 2};
+  for (const Column& c : table.columns()) {
+    SCOPED_TRACE(c.name());
+    Column one(c.name(), c.type());
+    for (size_t r : rows) one.AppendFrom(c, r);
+    Column many(c.name(), c.type());
+    many.AppendRowsFrom(c, rows);
+    ASSERT_EQ(many.size(), rows.size());
+    EXPECT_EQ(many.dictionary(), one.dictionary());
+    for (size_t i = 0; i < rows.size(); ++i) {
+      EXPECT_EQ(many.ValueAsString(i), one.ValueAsString(i)) << "row " << i;
+      EXPECT_EQ(many.IsMissing(i), one.IsMissing(i)) << "row " << i;
+    }
+    Column all(c.name(), c.type());
+    all.AppendAllFrom(many);
+    all.AppendAllFrom(c);
+    ASSERT_EQ(all.size(), rows.size() + c.size());
+    for (size_t i = 0; i < c.size(); ++i) {
+      EXPECT_EQ(all.ValueAsString(rows.size() + i), c.ValueAsString(i)) << "row " << i;
+    }
+  }
+  EXPECT_EQ(table.Take(rows).column(4).dictionary(), (std::vector<std::string>{"C", "B", "A"}));
+}
+
 TEST(TableTest, CategoryIndexGrowsAndBatchesAgreeWithSingleAppends) {
   Column one("c", ColumnType::kCategorical);
   Column batch("c", ColumnType::kCategorical);
