@@ -50,17 +50,9 @@ Fixture& Shared() {
   return *f;
 }
 
-Matrix FirstRows(const Matrix& x, size_t n) {
-  Matrix m;
-  m.rows = n;
-  m.cols = x.cols;
-  m.values.assign(x.values.begin(), x.values.begin() + static_cast<std::ptrdiff_t>(n * x.cols));
-  return m;
-}
-
 void BM_XgboostInplacePredict(benchmark::State& state) {
   Fixture& f = Shared();
-  const Matrix x = FirstRows(f.rows.x, static_cast<size_t>(state.range(0)));
+  const Matrix x = testing::FirstRows(f.rows.x, static_cast<size_t>(state.range(0)));
   char array[256];
   std::snprintf(array, sizeof(array),
                 R"({"data": [%llu, true], "shape": [%zu, %zu], "typestr": "<f4", "version": 3})",
@@ -81,7 +73,7 @@ void BM_XgboostInplacePredict(benchmark::State& state) {
 
 void BM_TreeEnsemblePredict(benchmark::State& state) {
   Fixture& f = Shared();
-  const Matrix x = FirstRows(f.rows.x, static_cast<size_t>(state.range(0)));
+  const Matrix x = testing::FirstRows(f.rows.x, static_cast<size_t>(state.range(0)));
   std::vector<double> out;
   for (auto _ : state) {
     f.ensemble->Predict(x, &out, static_cast<int>(state.range(1)));
@@ -93,7 +85,7 @@ void BM_TreeEnsemblePredict(benchmark::State& state) {
 // What callers get: Model::Predict (the ensemble, with the model's predict threads).
 void BM_ModelPredict(benchmark::State& state) {
   Fixture& f = Shared();
-  const Matrix x = FirstRows(f.rows.x, static_cast<size_t>(state.range(0)));
+  const Matrix x = testing::FirstRows(f.rows.x, static_cast<size_t>(state.range(0)));
   f.model->SetPredictThreads(static_cast<int>(state.range(1)));
   for (auto _ : state) {
     StatusOr<std::vector<double>> p = f.model->Predict(x);

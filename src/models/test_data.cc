@@ -2,6 +2,7 @@
 #include "src/models/test_data.h"
 
 #include <cmath>
+#include <cstddef>
 #include <limits>
 #include <random>
 
@@ -77,6 +78,14 @@ Dataset MakeLinear(size_t rows, uint64_t seed) {
     d.y.push_back(1 + 2.0 * big - 3.0 * small);
   }
   return d;
+}
+
+Matrix FirstRows(const Matrix& x, size_t n) {
+  Matrix m;
+  m.rows = n;
+  m.cols = x.cols;
+  m.values.assign(x.values.begin(), x.values.begin() + static_cast<std::ptrdiff_t>(n * x.cols));
+  return m;
 }
 
 double MeanSquaredError(const std::vector<double>& y, const std::vector<double>& pred) {

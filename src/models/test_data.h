@@ -23,6 +23,9 @@ Dataset MakeClassification(size_t rows, uint64_t seed);
 // y = 1 + 2 * x0 - 3 * x1 exactly, with x0 on a scale of hundreds and x1 of hundredths.
 Dataset MakeLinear(size_t rows, uint64_t seed);
 
+// The first n rows of x (n <= x.rows), without feature names.
+Matrix FirstRows(const Matrix& x, size_t n);
+
 double MeanSquaredError(const std::vector<double>& y, const std::vector<double>& pred);
 double MeanAbsoluteError(const std::vector<double>& y, const std::vector<double>& pred);
 double Brier(const std::vector<double>& y, const std::vector<double>& p);

@@ -73,14 +73,6 @@ Matrix Row(const Matrix& x, size_t r) {
   return one;
 }
 
-Matrix FirstRows(const Matrix& x, size_t n) {
-  Matrix m;
-  m.rows = n;
-  m.cols = x.cols;
-  m.values.assign(x.values.begin(), x.values.begin() + static_cast<std::ptrdiff_t>(n * x.cols));
-  return m;
-}
-
 void ExpectSamePredictions(const std::vector<double>& got, const std::vector<double>& want,
                            const std::string& what) {
   ASSERT_EQ(got.size(), want.size()) << what;
@@ -122,7 +114,8 @@ TEST(TreeEnsemble, PredictionsEqualXgboostForEveryTreeModel) {
       ASSERT_EQ(one.size(), 1U);
       EXPECT_FLOAT_EQ(static_cast<float>(one[0]), static_cast<float>(reference[r])) << "row " << r;
     }
-    ASSERT_OK_AND_ASSIGN(const std::vector<double> few, model->Predict(FirstRows(test.x, 13)));
+    ASSERT_OK_AND_ASSIGN(const std::vector<double> few,
+                         model->Predict(testing::FirstRows(test.x, 13)));
     ExpectSamePredictions(few, std::vector<double>(reference.begin(), reference.begin() + 13),
                           "13 rows");
     // A loaded model (as served from a bundle) predicts the same.
@@ -139,7 +132,7 @@ TEST(TreeEnsemble, MissingValuesTakeTheDefaultBranch) {
   ASSERT_OK(model->Fit(train.x, train.y, FitOptions()));
   ASSERT_OK_AND_ASSIGN(const std::string state, model->SaveState());
   // Rows with every value missing, one feature missing, and none missing; alone and in a batch.
-  Matrix x = FirstRows(train.x, 64);
+  Matrix x = testing::FirstRows(train.x, 64);
   for (size_t r = 0; r < x.rows; r += 3) {
     for (size_t c = 0; c < x.cols; ++c) {
       if (r % 2 == 0 || c == r % x.cols) x.values[r * x.cols + c] = std::nanf("");
