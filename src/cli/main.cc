@@ -15,11 +15,6 @@ int main(int argc, char** argv) {
   // OpenMP threads (XGBoost) must not spin while waiting: on a busy 2-core machine spinning made
   // training 15x slower (docs/measured-facts.md). Users may still override it.
   setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
-  // Column-sized buffers (tens of MB) are allocated and freed many times per command; glibc's
-  // defaults map and unmap each one, and zeroing the fresh pages cost a third of `features` on 1M
-  // rows (docs/benchmarks.md). Keep them in the heap instead; peak RSS is unchanged.
-  mallopt(M_MMAP_THRESHOLD, 256 << 20);
-  mallopt(M_TRIM_THRESHOLD, 512 << 20);
   spdlog::set_default_logger(spdlog::stderr_color_mt("staycast"));
   spdlog::set_pattern("%^[%l]%$ %v");
 
@@ -51,6 +46,14 @@ int main(int argc, char** argv) {
     return app.exit(e);
   }
   spdlog::set_level(verbose ? spdlog::level::debug : spdlog::level::info);
+  if (app.get_subcommands().empty() || app.get_subcommands().front()->get_name() != "serve") {
+    // Batch commands allocate and free column-sized buffers (tens of MB) many times; glibc's
+    // defaults map and unmap each one, and zeroing the fresh pages cost a third of `features` on
+    // 1M rows (docs/benchmarks.md). Keep them in the heap instead; peak RSS is unchanged. Not for
+    // the long-running server, which should hand memory back after loading or reloading a model.
+    mallopt(M_MMAP_THRESHOLD, 256 << 20);
+    mallopt(M_TRIM_THRESHOLD, 512 << 20);
+  }
   if (!action) return 0;
   const staycast::Status status = action();
   if (!status.ok()) {
