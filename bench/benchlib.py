@@ -114,7 +114,8 @@ def median(measures):
 
 
 class Context:
-    def __init__(self, staycast, workdir, quick=False, rounds=3, rows=None, log=print):
+    def __init__(self, staycast, workdir, quick=False, rounds=3, rows=None, log=print,
+                 variants=None):
         self.staycast = os.path.abspath(staycast)
         self.build_dir = os.path.dirname(self.staycast)  # build/: kernels live in build/bench/
         self.python = "/usr/bin/python3"
@@ -124,7 +125,13 @@ class Context:
         self.rows = rows or ([20000] if quick else [100000, 1000000])
         self.source_dir = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
         self.log = log
+        self.variants = variants or {}  # case module -> the variants to run (absent: all)
         os.makedirs(self.workdir, exist_ok=True)
+
+    def wants(self, module, variant):
+        """Whether `--only` asked for this variant of a case module (all when it named none)."""
+        chosen = self.variants.get(module)
+        return not chosen or variant in chosen
 
     def path(self, *parts):
         return os.path.join(self.workdir, *parts)

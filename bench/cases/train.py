@@ -18,6 +18,7 @@ import os
 import benchlib
 
 THREADS = 2
+VARIANTS = ("lineup", "gbdt", "readmission")  # bench/run --only train:gbdt
 
 
 def _config(ctx, example, name, models):
@@ -48,15 +49,17 @@ def run(ctx):
         data = ctx.data(rows)
         input_mb = ctx.file_mb(data)
         judged = rows >= 100000
-        for case, config, peer_cmd, peer_name, speed_target, need in [
-            ("train lineup", lineup,
+        for variant, case, config, peer_cmd, peer_name, speed_target, need in [
+            ("lineup", "train lineup", lineup,
              [ctx.python, os.path.join(peers, "train_lineup.py"), "--data", data,
               "--threads", str(THREADS)], "pandas+sklearn", ">= 10x peer, MAE <= peer", 10),
-            ("train gbdt alone", gbdt,
+            ("gbdt", "train gbdt alone", gbdt,
              [ctx.python, os.path.join(peers, "train_xgb.py"), "--data", data,
               "--threads", str(THREADS)], "pandas+xgboost", ">= 2x peer", 2),
-            ("train readmission", readmission, None, "", "", None),
+            ("readmission", "train readmission", readmission, None, "", "", None),
         ]:
+            if not ctx.wants("train", variant):
+                continue
             bundle = ctx.path("bench_bundle")
             ours = [ctx.staycast, "train", config, "--data", data, "--out", bundle, "--overwrite",
                     "-q"]
