@@ -7,6 +7,8 @@
 #include <numeric>
 #include <random>
 
+#include "src/models/link.h"
+
 namespace staycast::models {
 namespace {
 
@@ -17,8 +19,6 @@ double Logit(double p) {
   p = std::clamp(p, kClip, 1 - kClip);
   return std::log(p / (1 - p));
 }
-
-double Sigmoid(double z) { return 1.0 / (1.0 + std::exp(-z)); }
 
 Status ValidateScores(const std::vector<double>& scores, const std::vector<double>& labels,
                       const std::string& what) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "src/models/link.h"
 #include "src/models/params.h"
 #include "src/models/standardizer.h"
 
@@ -12,8 +13,6 @@ namespace staycast::models {
 namespace {
 
 constexpr double kMinProbabilityWeight = 1e-12;
-
-double Sigmoid(double z) { return 1.0 / (1.0 + std::exp(-z)); }
 
 class LinearModel : public Model {
  public:
