@@ -26,13 +26,11 @@ StatusOr<data::Table> AlignTo(const data::Table& src, const data::Schema& schema
                                   data::ColumnTypeName(from->type()) + ", input has " +
                                   data::ColumnTypeName(f.type));
     }
-    col.Reserve(src.num_rows());
-    for (size_t r = 0; r < src.num_rows(); ++r) {
-      if (from != nullptr) {
-        col.AppendFrom(*from, r);
-      } else {
-        col.AppendMissing();
-      }
+    if (from != nullptr) {
+      col.AppendAllFrom(*from);
+    } else {
+      col.Reserve(src.num_rows());
+      for (size_t r = 0; r < src.num_rows(); ++r) col.AppendMissing();
     }
     RETURN_IF_ERROR(out.AddColumn(std::move(col)));
   }

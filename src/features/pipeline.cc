@@ -203,12 +203,10 @@ StatusOr<std::vector<double>> FeaturePipeline::TransformRow(const data::Table& r
                                     data::ColumnTypeName(src->type()) + " but declared " +
                                     data::ColumnTypeName(spec.type));
       }
-      for (size_t r = 0; r < part->num_rows(); ++r) {
-        if (src == nullptr) {
-          col.AppendMissing();
-        } else {
-          col.AppendFrom(*src, r);
-        }
+      if (src != nullptr) {
+        col.AppendAllFrom(*src);
+      } else {
+        for (size_t r = 0; r < part->num_rows(); ++r) col.AppendMissing();
       }
     }
     if (record.FindColumn(spec.name) == nullptr &&

@@ -30,7 +30,7 @@ StatusOr<data::Table> TestPredictions(const BundleContents& c) {
     const data::Column* ids = c.table->FindColumn(id);
     if (ids != nullptr) {
       data::Column col(id, ids->type());
-      for (size_t r : *c.test_rows) col.AppendFrom(*ids, r);
+      col.AppendRowsFrom(*ids, *c.test_rows);
       RETURN_IF_ERROR(out.AddColumn(std::move(col)));
     }
   }
