@@ -1,6 +1,7 @@
 // Prediction of a 300-tree, depth-6 XGBoost model, 1 to 65,536 rows on 1 and 2 threads: XGBoost's
-// in-place predict call against staycast::models::TreeEnsemble (branch-free walks, kLanes at a
-// time), which XgboostModel uses for every batch. Justifies the serving hot path (issue 7) and
+// in-place predict call against staycast::models::TreeEnsemble, which XgboostModel uses for every
+// batch: its AVX-512 walk (16 rows per vector, where the CPU has it) and its scalar walk
+// (branch-free, kLanes walks at a time). Justifies the serving hot path (issue 7) and
 // batch predict (issue 4).
 #include <benchmark/benchmark.h>
 #include <xgboost/c_api.h>
@@ -71,16 +72,26 @@ void BM_XgboostInplacePredict(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }
 
-void BM_TreeEnsemblePredict(benchmark::State& state) {
+// The ensemble's walk: `vector` = the AVX-512 walk where the CPU has it (the default), otherwise
+// the scalar walk.
+void EnsemblePredict(benchmark::State& state, bool vector) {
   Fixture& f = Shared();
   const Matrix x = testing::FirstRows(f.rows.x, static_cast<size_t>(state.range(0)));
+  TreeEnsemble ensemble = *f.ensemble;
+  ensemble.set_vector_walk(vector);
+  if (vector && !ensemble.vector_walk()) {
+    state.SkipWithError("this CPU has no AVX-512");
+    return;
+  }
   std::vector<double> out;
   for (auto _ : state) {
-    f.ensemble->Predict(x, &out, static_cast<int>(state.range(1)));
+    ensemble.Predict(x, &out, static_cast<int>(state.range(1)));
     benchmark::DoNotOptimize(out.data());
   }
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }
+void BM_TreeEnsemblePredict(benchmark::State& state) { EnsemblePredict(state, true); }
+void BM_TreeEnsembleScalarPredict(benchmark::State& state) { EnsemblePredict(state, false); }
 
 // What callers get: Model::Predict (the ensemble, with the model's predict threads).
 void BM_ModelPredict(benchmark::State& state) {
@@ -102,6 +113,7 @@ void Sizes(benchmark::internal::Benchmark* b) {
 }
 BENCHMARK(BM_XgboostInplacePredict)->Apply(Sizes);
 BENCHMARK(BM_TreeEnsemblePredict)->Apply(Sizes);
+BENCHMARK(BM_TreeEnsembleScalarPredict)->Apply(Sizes);
 BENCHMARK(BM_ModelPredict)->Apply(Sizes);
 
 }  // namespace

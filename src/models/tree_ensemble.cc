@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <thread>
+#include <tuple>
 #include <utility>
 
 namespace staycast::models {
@@ -119,7 +120,56 @@ StatusOr<TreeEnsemble> TreeEnsemble::FromXgboostJson(const nlohmann::json& model
     if (depth < 0) return InvalidArgumentError("a tree's nodes do not form a tree");
     out.depth_.push_back(depth);
   }
+  out.BuildCompleteTrees();
+  out.vector_walk_ = CpuHasVectorWalk() && !out.complete_.depth.empty();
   return out;
+}
+
+bool TreeEnsemble::CpuHasVectorWalk() {
+#if defined(__x86_64__) && defined(__GNUC__)
+  return __builtin_cpu_supports("avx512f") != 0;
+#else
+  return false;
+#endif
+}
+
+void TreeEnsemble::BuildCompleteTrees() {
+  CompleteTrees c;
+  for (size_t t = 0; t < roots_.size(); ++t) {
+    const int32_t depth = depth_[t];
+    if (depth > kMaxVectorDepth) return;  // complete_ stays empty: scalar walks only
+    const auto node_begin = static_cast<uint32_t>(c.feature.size());
+    const auto leaf_begin = static_cast<uint32_t>(c.leaf.size());
+    c.node_begin.push_back(node_begin);
+    c.leaf_begin.push_back(leaf_begin);
+    c.depth.push_back(depth);
+    const size_t levels_nodes = (size_t{1} << depth) - 1;
+    // Padding nodes (under a shallow leaf) send every row right; any leaf below them is theirs.
+    c.feature.resize(node_begin + levels_nodes, 0);
+    c.threshold.resize(node_begin + levels_nodes, std::nanf(""));
+    c.leaf.resize(leaf_begin + (size_t{1} << depth), 0);
+    // Depth-first over (node, level, position in level).
+    std::vector<std::tuple<int32_t, int32_t, size_t>> stack = {{roots_[t], 0, 0}};
+    while (!stack.empty()) {
+      const auto [at, level, pos] = stack.back();
+      stack.pop_back();
+      const Node& node = nodes_[static_cast<size_t>(at)];
+      if (node.left == at) {  // a leaf: every leaf slot under (level, pos)
+        const int32_t below = depth - level;
+        std::fill_n(c.leaf.begin() + leaf_begin + (pos << below), size_t{1} << below, node.value);
+        continue;
+      }
+      const size_t slot = node_begin + (size_t{1} << level) - 1 + pos;
+      c.feature[slot] = node.feature;
+      c.threshold[slot] = node.value;
+      stack.emplace_back(node.left, level + 1, 2 * pos);
+      stack.emplace_back(node.right, level + 1, 2 * pos + 1);
+    }
+  }
+  c.feature.resize(c.feature.size() + kCompletePadding, 0);
+  c.threshold.resize(c.threshold.size() + kCompletePadding, std::nanf(""));
+  c.leaf.resize(c.leaf.size() + kCompletePadding, 0);
+  complete_ = std::move(c);
 }
 
 namespace {
@@ -189,7 +239,12 @@ void TreeEnsemble::PredictRange(const Matrix& x, size_t begin, size_t end, doubl
   float margins[kBlockRows];
   for (size_t start = begin; start < end; start += kBlockRows) {
     const size_t n = std::min(kBlockRows, end - start);
-    BlockMargins(x.row(start), n, x.cols, margins);
+    size_t done = 0;
+    if (vector_walk_ && n >= kVectorRows) {
+      VectorMargins(x.row(start), n / kVectorRows, x.cols, margins);
+      done = n / kVectorRows * kVectorRows;
+    }
+    if (done < n) BlockMargins(x.row(start + done), n - done, x.cols, margins + done);
     for (size_t r = 0; r < n; ++r) {
       const float m = margins[r];
       float v = m;

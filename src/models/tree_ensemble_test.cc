@@ -1,6 +1,7 @@
 // TreeEnsemble equals XGBoost: for every tree model type and objective Staycast trains, the
 // ensemble's predictions (one row, batches with and without a partial group of rows, several
-// threads) equal XGBoost's own predictions, called through its C API, to float precision.
+// threads; the AVX-512 walk where the CPU has it and the scalar walk) equal XGBoost's own
+// predictions, called through its C API, to float precision.
 #include "src/models/tree_ensemble.h"
 
 #include <gmock/gmock.h>
@@ -37,6 +38,8 @@ std::vector<EnsembleCase> Cases() {
   cases.push_back({"gradient_boosting", {{"n_rounds", 40}}, Task::kClassification});
   cases.push_back({"random_forest", {{"n_trees", 15}, {"max_depth", 6}}, Task::kRegression});
   cases.push_back({"random_forest", {{"n_trees", 15}}, Task::kClassification});
+  // Deeper than the vector walk's complete layout goes (kMaxVectorDepth): the scalar walk only.
+  cases.push_back({"random_forest", {{"n_trees", 5}, {"max_depth", 12}}, Task::kRegression});
   return cases;
 }
 
@@ -100,11 +103,21 @@ TEST(TreeEnsemble, PredictionsEqualXgboostForEveryTreeModel) {
                          TreeEnsemble::FromXgboostJson(nlohmann::json::parse(state)));
     EXPECT_GT(ensemble.num_trees(), 0U);
     ASSERT_OK_AND_ASSIGN(const std::vector<double> reference, XgboostPredict(state, test.x));
-    std::vector<double> direct;
-    ensemble.Predict(test.x, &direct);
-    ExpectSamePredictions(direct, reference, "one thread");
-    ensemble.Predict(test.x, &direct, /*threads=*/2);
-    ExpectSamePredictions(direct, reference, "two threads");
+    // Both walks: AVX-512 (where this CPU has it; the default) and scalar.
+    TreeEnsemble scalar = ensemble;
+    scalar.set_vector_walk(false);
+    EXPECT_FALSE(scalar.vector_walk());
+    if (c.params.value("max_depth", 8) <= TreeEnsemble::kMaxVectorDepth) {
+      EXPECT_EQ(ensemble.vector_walk(), TreeEnsemble::CpuHasVectorWalk());
+    }
+    for (const TreeEnsemble* e : {&ensemble, static_cast<const TreeEnsemble*>(&scalar)}) {
+      const std::string walk = e->vector_walk() ? "vector walk, " : "scalar walk, ";
+      std::vector<double> direct;
+      e->Predict(test.x, &direct);
+      ExpectSamePredictions(direct, reference, walk + "one thread");
+      e->Predict(test.x, &direct, /*threads=*/2);
+      ExpectSamePredictions(direct, reference, walk + "two threads");
+    }
     // What callers get from the model, one row at a time (the serving case) and in a batch.
     model->SetPredictThreads(2);
     ASSERT_OK_AND_ASSIGN(const std::vector<double> batch, model->Predict(test.x));
@@ -143,6 +156,80 @@ TEST(TreeEnsemble, MissingValuesTakeTheDefaultBranch) {
   ExpectSamePredictions(batch, reference, "batch");
   ASSERT_OK_AND_ASSIGN(const std::vector<double> one, model->Predict(Row(x, 0)));
   EXPECT_FLOAT_EQ(static_cast<float>(one[0]), static_cast<float>(reference[0]));
+}
+
+// A one-tree model whose tree is a chain `depth` splits long: split i tests feature i % cols
+// against 0.1 * i; its left child is leaf i (value i + 1), the last right child leaf `depth` (value
+// 0.5).
+nlohmann::json ChainModel(int depth, size_t cols) {
+  std::vector<int> left;
+  std::vector<int> right;
+  std::vector<int> feature;
+  std::vector<double> cond;
+  std::vector<int> default_left;
+  // Internal nodes 0..depth-1, then leaves depth..2*depth.
+  for (int i = 0; i < depth; ++i) {
+    left.push_back(depth + i);
+    right.push_back(i + 1 < depth ? i + 1 : 2 * depth);
+    feature.push_back(static_cast<int>(static_cast<size_t>(i) % cols));
+    cond.push_back(0.1 * i);
+    default_left.push_back(i % 2);
+  }
+  for (int i = 0; i <= depth; ++i) {
+    left.push_back(-1);
+    right.push_back(-1);
+    feature.push_back(0);
+    cond.push_back(i < depth ? i + 1.0 : 0.5);
+    default_left.push_back(0);
+  }
+  nlohmann::json tree = {{"left_children", left},
+                         {"right_children", right},
+                         {"split_indices", feature},
+                         {"split_conditions", cond},
+                         {"default_left", default_left}};
+  nlohmann::json model;
+  model["learner"]["learner_model_param"] = {{"base_score", "0"},
+                                             {"num_feature", std::to_string(cols)}};
+  model["learner"]["objective"]["name"] = "reg:squarederror";
+  model["learner"]["gradient_booster"]["name"] = "gbtree";
+  model["learner"]["gradient_booster"]["model"]["trees"] = nlohmann::json::array({tree});
+  return model;
+}
+
+// Deep and lopsided trees: levels past the in-register ones (gathered) and leaves far above the
+// deepest level; past kMaxVectorDepth the vector walk is off.
+TEST(TreeEnsemble, DeepChainsWalkToTheirLeaves) {
+  const size_t cols = 4;
+  Matrix x;
+  x.cols = cols;
+  x.rows = 200;
+  for (size_t r = 0; r < x.rows; ++r) {
+    for (size_t c = 0; c < cols; ++c) {
+      x.values.push_back(r % 7 == c ? std::nanf("")
+                                    : static_cast<float>((r * 13 + c * 5) % 23) / 10);
+    }
+  }
+  for (int depth : {3, 7, TreeEnsemble::kMaxVectorDepth, TreeEnsemble::kMaxVectorDepth + 1}) {
+    SCOPED_TRACE("depth " + std::to_string(depth));
+    ASSERT_OK_AND_ASSIGN(const TreeEnsemble ensemble,
+                         TreeEnsemble::FromXgboostJson(ChainModel(depth, cols)));
+    EXPECT_EQ(ensemble.vector_walk(),
+              TreeEnsemble::CpuHasVectorWalk() && depth <= TreeEnsemble::kMaxVectorDepth);
+    std::vector<double> got;
+    ensemble.Predict(x, &got);
+    for (size_t r = 0; r < x.rows; ++r) {
+      double want = 0.5;  // walked the chain to its end
+      for (int i = 0; i < depth; ++i) {
+        const float v = x.values[r * cols + static_cast<size_t>(i) % cols];
+        const bool go_left = std::isnan(v) ? i % 2 == 1 : v < static_cast<float>(0.1 * i);
+        if (go_left) {
+          want = i + 1.0;
+          break;
+        }
+      }
+      ASSERT_EQ(got[r], want) << "row " << r;
+    }
+  }
 }
 
 TEST(TreeEnsemble, RejectsWhatItCannotScore) {
