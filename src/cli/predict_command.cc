@@ -1,6 +1,7 @@
 // `staycast predict BUNDLE INPUT --out FILE`: batch scoring through the bundle's Predictor.
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -59,7 +60,13 @@ StatusOr<data::Table> PredictionTable(const bundle::Predictor& predictor, const 
   return out;
 }
 
+// Seconds since `start`, for the stage timings logged with --verbose.
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
 Status RunPredict(const PredictOptions& opts) {
+  auto start = std::chrono::steady_clock::now();
   ASSIGN_OR_RETURN(std::string bundle_path,
                    registry::ResolveBundleLocation(opts.bundle, opts.registry));
   ASSIGN_OR_RETURN(std::unique_ptr<bundle::Predictor> predictor,
@@ -69,6 +76,9 @@ Status RunPredict(const PredictOptions& opts) {
   read.ignore_absent_overrides = true;  // absent inputs are imputed and reported per row
   read.query = opts.query;
   ASSIGN_OR_RETURN(data::Table input, data::ReadTable(opts.input, read));
+  spdlog::debug("predict: loaded the bundle and read {} rows in {:.3f} s", input.num_rows(),
+                SecondsSince(start));
+  start = std::chrono::steady_clock::now();
   data::Table history;
   if (!opts.history.empty()) {
     data::ReadOptions hread = predictor->read_options();
@@ -77,8 +87,11 @@ Status RunPredict(const PredictOptions& opts) {
   }
   ASSIGN_OR_RETURN(bundle::Predictions p,
                    predictor->Predict(input, opts.history.empty() ? nullptr : &history));
+  spdlog::debug("predict: scored in {:.3f} s", SecondsSince(start));
+  start = std::chrono::steady_clock::now();
   ASSIGN_OR_RETURN(data::Table out, PredictionTable(*predictor, input, p));
   RETURN_IF_ERROR(data::WriteTable(out, opts.out));
+  spdlog::debug("predict: wrote {} in {:.3f} s", opts.out, SecondsSince(start));
   size_t warned = 0;
   for (const auto& w : p.warnings) warned += w.empty() ? 0 : 1;
   std::printf("predicted %zu rows with %s (%s) -> %s; %zu rows with warnings\n", input.num_rows(),
