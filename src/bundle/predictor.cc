@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <thread>
 
 #include "src/bundle/bundle_files.h"
 #include "src/bundle/layout.h"
@@ -41,7 +42,8 @@ std::string FormatNumber(double v) { return fmt::format("{:.6g}", v); }
 
 }  // namespace
 
-models::Matrix ToModelMatrix(const features::FeatureMatrix& f, const std::vector<size_t>* rows) {
+models::Matrix ToModelMatrix(const features::FeatureMatrix& f, const std::vector<size_t>* rows,
+                             int threads) {
   models::Matrix m;
   m.rows = rows != nullptr ? rows->size() : f.num_rows;
   m.cols = f.columns.size();
@@ -60,21 +62,34 @@ models::Matrix ToModelMatrix(const features::FeatureMatrix& f, const std::vector
     }
   }
   constexpr size_t kBlockRows = 128;
-  for (size_t i0 = 0; i0 < m.rows; i0 += kBlockRows) {
-    const size_t i1 = std::min(m.rows, i0 + kBlockRows);
-    for (size_t j = 0; j < m.cols; ++j) {
-      const double* col = f.columns[j].data();
-      float* out = m.values.data() + j;
-      if (rows != nullptr) {
-        for (size_t k = i0; k < i1; ++k) {
-          const size_t i = order[k];  // output row; its table row is (*rows)[i]
-          out[i * m.cols] = static_cast<float>(col[(*rows)[i]]);
+  const auto transpose = [&](size_t begin, size_t end) {  // output rows [begin, end)
+    for (size_t i0 = begin; i0 < end; i0 += kBlockRows) {
+      const size_t i1 = std::min(end, i0 + kBlockRows);
+      for (size_t j = 0; j < m.cols; ++j) {
+        const double* col = f.columns[j].data();
+        float* out = m.values.data() + j;
+        if (rows != nullptr) {
+          for (size_t k = i0; k < i1; ++k) {
+            const size_t i = order[k];  // output row; its table row is (*rows)[i]
+            out[i * m.cols] = static_cast<float>(col[(*rows)[i]]);
+          }
+        } else {
+          for (size_t i = i0; i < i1; ++i) out[i * m.cols] = static_cast<float>(col[i]);
         }
-      } else {
-        for (size_t i = i0; i < i1; ++i) out[i * m.cols] = static_cast<float>(col[i]);
       }
     }
+  };
+  // Large matrices are split into contiguous ranges of whole blocks, one per thread.
+  const size_t parts = m.rows >= features::FeaturePipeline::kParallelRows
+                           ? static_cast<size_t>(std::max(threads, 1))
+                           : 1;
+  const size_t per_part = (m.rows / kBlockRows + parts) / parts * kBlockRows;
+  std::vector<std::thread> pool;
+  for (size_t p = 1; p < parts && p * per_part < m.rows; ++p) {
+    pool.emplace_back(transpose, p * per_part, std::min(m.rows, (p + 1) * per_part));
   }
+  transpose(0, std::min(m.rows, per_part));
+  for (std::thread& t : pool) t.join();
   if (f.fields.size() == m.cols) {
     m.feature_names.reserve(m.cols);
     for (const features::OutputField& field : f.fields) m.feature_names.push_back(field.name);
@@ -174,19 +189,21 @@ StatusOr<models::Matrix> Predictor::FeatureValues(const data::Table& input,
   };
   if (history == nullptr || history->num_rows() == 0) {
     ASSIGN_OR_RETURN(features::FeatureMatrix f, transform(input));
-    return ToModelMatrix(f);
+    return ToModelMatrix(f, nullptr, threads_);
   }
   data::Table combined = input;
   ASSIGN_OR_RETURN(data::Table aligned, AlignTo(*history, input.schema()));
   RETURN_IF_ERROR(combined.Append(aligned));
   ASSIGN_OR_RETURN(features::FeatureMatrix f, transform(combined));
-  models::Matrix all = ToModelMatrix(f);
+  models::Matrix all = ToModelMatrix(f, nullptr, threads_);
   all.rows = input.num_rows();
   all.values.resize(all.rows * all.cols);
   return all;
 }
 
 void Predictor::SetThreads(int threads) {
+  threads_ = std::max(threads, 1);
+  pipeline_->SetThreads(threads_);
   model_->SetPredictThreads(threads);
   if (intervals_) intervals_->SetPredictThreads(threads);
 }

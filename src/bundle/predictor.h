@@ -63,8 +63,8 @@ class Predictor {
   const models::Model& model() const { return *model_; }
   const features::FeaturePipeline& pipeline() const { return *pipeline_; }
 
-  // Threads the model (and the interval scale model) predict with; 1 after Load. Not to be called
-  // while another thread is predicting.
+  // Threads the feature transforms, the model and the interval scale model use on large tables;
+  // 1 after Load. Not to be called while another thread is predicting.
   void SetThreads(int threads);
 
   // Scores every row of `input`. History features for a row use the other rows of `input` (and of
@@ -109,11 +109,13 @@ class Predictor {
   nlohmann::json schema_;
   explain::FeatureGroups groups_;
   double threshold_ = 0.5;
+  int threads_ = 1;
 };
 
 // Converts the pipeline's column-major doubles into the models' row-major float matrix (all rows,
-// or `rows` in that order), with the feature names when `features.fields` has them.
+// or `rows` in that order), with the feature names when `features.fields` has them. Large
+// matrices are converted on `threads` threads.
 models::Matrix ToModelMatrix(const features::FeatureMatrix& features,
-                             const std::vector<size_t>* rows = nullptr);
+                             const std::vector<size_t>* rows = nullptr, int threads = 1);
 
 }  // namespace staycast::bundle

@@ -3,8 +3,12 @@
 #include "src/features/pipeline.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <exception>
+#include <map>
 #include <set>
+#include <thread>
 
 namespace staycast::features {
 
@@ -27,14 +31,56 @@ std::vector<std::string> UsedColumns(const RunConfig& config) {
 
 namespace {
 
+// The features in evaluation order, grouped in waves: a feature that reads another feature's
+// output comes in a later wave than it; the features of one wave are independent.
+std::vector<std::vector<size_t>> Waves(const RunConfig& config) {
+  std::map<std::string, size_t> wave_of;  // by feature name
+  std::vector<std::vector<size_t>> waves;
+  for (size_t idx : config.evaluation_order) {
+    size_t wave = 0;
+    for (const InputRef& ref : config.features[idx].inputs) {
+      const auto it = ref.is_feature() ? wave_of.find(ref.feature) : wave_of.end();
+      if (it != wave_of.end()) wave = std::max(wave, it->second + 1);
+    }
+    wave_of[config.features[idx].name] = wave;
+    if (waves.size() <= wave) waves.resize(wave + 1);
+    waves[wave].push_back(idx);
+  }
+  return waves;
+}
+
+// Runs task(i) for i in [0, n) on up to `threads` threads (the caller's among them), each taking
+// the next index; an exception from a task is rethrown here after all have stopped.
+template <typename Task>
+void RunTasks(size_t n, int threads, const Task& task) {
+  std::atomic<size_t> next{0};
+  std::exception_ptr error;
+  std::atomic<bool> failed{false};
+  const auto worker = [&] {
+    for (size_t i = next++; i < n && !failed; i = next++) {
+      try {
+        task(i);
+      } catch (...) {
+        if (!failed.exchange(true)) error = std::current_exception();
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads && static_cast<size_t>(t) < n; ++t) pool.emplace_back(worker);
+  worker();
+  for (std::thread& t : pool) t.join();
+  if (error) std::rethrow_exception(error);
+}
+
 // Runs every transform over `table` in evaluation order. With fit, each transform first learns its
 // state from these rows (the transforms are mutable only on that path, through
-// FeaturePipeline::Fit).
+// FeaturePipeline::Fit). Without fit and with threads > 1, the transforms of each wave run
+// concurrently (Apply is const); their reports are merged in evaluation order.
 Status RunTransforms(const RunConfig& config,
                      const std::vector<std::unique_ptr<FeatureTransform>>& transforms,
                      const std::vector<std::string>& used, const data::Table& table, bool fit,
                      const std::vector<std::vector<OutputField>>* fitted_outputs, bool with_fields,
-                     FeatureMatrix* out, TransformReport* report) {
+                     FeatureMatrix* out, TransformReport* report, int threads = 1) {
   const size_t n = table.num_rows();
   auto is_used = [&](const std::string& name) {
     return std::binary_search(used.begin(), used.end(), name);
@@ -89,16 +135,32 @@ Status RunTransforms(const RunConfig& config,
                                                                          : 0);
   const std::vector<std::vector<OutputField>>& fields =
       fitted_outputs != nullptr ? *fitted_outputs : fitted;
-  for (size_t idx : config.evaluation_order) {
-    FeatureTransform& t = *transforms[idx];
-    if (fit) {
-      Status s = t.Fit(in);
-      if (!s.ok()) return s.WithContext(config.features[idx].key_path);
+  if (fit || threads <= 1) {
+    for (size_t idx : config.evaluation_order) {
+      FeatureTransform& t = *transforms[idx];
+      if (fit) {
+        Status s = t.Fit(in);
+        if (!s.ok()) return s.WithContext(config.features[idx].key_path);
+      }
+      if (fitted_outputs == nullptr) fitted[idx] = t.Outputs();
+      outputs[idx].assign(fields[idx].size(), std::vector<double>(n, 0.0));
+      t.Apply(in, &outputs[idx], report);
+      if (!outputs[idx].empty()) in.features[idx] = &outputs[idx][0];
     }
-    if (fitted_outputs == nullptr) fitted[idx] = t.Outputs();
-    outputs[idx].assign(fields[idx].size(), std::vector<double>(n, 0.0));
-    t.Apply(in, &outputs[idx], report);
-    if (!outputs[idx].empty()) in.features[idx] = &outputs[idx][0];
+  } else {
+    for (const std::vector<size_t>& wave : Waves(config)) {
+      std::vector<TransformReport> reports(wave.size());
+      RunTasks(wave.size(), threads, [&](size_t i) {
+        const size_t idx = wave[i];
+        if (fitted_outputs == nullptr) fitted[idx] = transforms[idx]->Outputs();
+        outputs[idx].assign(fields[idx].size(), std::vector<double>(n, 0.0));
+        transforms[idx]->Apply(in, &outputs[idx], &reports[i]);
+      });
+      for (size_t i = 0; i < wave.size(); ++i) {
+        report->Merge(reports[i]);
+        if (!outputs[wave[i]].empty()) in.features[wave[i]] = &outputs[wave[i]][0];
+      }
+    }
   }
   out->fields.clear();
   out->columns.clear();
@@ -176,8 +238,10 @@ StatusOr<FeatureMatrix> FeaturePipeline::TransformImpl(const data::Table& table,
   if (!fitted_) return FailedPreconditionError("the feature pipeline is not fitted");
   TransformReport local;
   FeatureMatrix matrix;
+  const int threads = table.num_rows() >= kParallelRows ? threads_ : 1;
   RETURN_IF_ERROR(RunTransforms(*config_, transforms_, used_, table, /*fit=*/false, &outputs_,
-                                with_fields, &matrix, report != nullptr ? report : &local));
+                                with_fields, &matrix, report != nullptr ? report : &local,
+                                threads));
   return matrix;
 }
 

@@ -46,6 +46,12 @@ class FeaturePipeline {
   StatusOr<std::vector<double>> TransformRow(const data::Table& record, const data::Table& history,
                                              TransformReport* report = nullptr) const;
 
+  // Threads Transform and TransformValues use on large tables (>= kParallelRows rows):
+  // transforms that do not read each other's outputs run at the same time. 1 by default; not
+  // to be changed while another thread transforms. Fitting and TransformRow stay on one thread.
+  void SetThreads(int threads) { threads_ = threads < 1 ? 1 : threads; }
+  static constexpr size_t kParallelRows = 20000;
+
   const std::vector<OutputField>& schema() const { return schema_; }
   const RunConfig& config() const { return *config_; }
 
@@ -65,6 +71,7 @@ class FeaturePipeline {
   // them per call (they cost more than the values for a one-row serving request).
   std::vector<std::vector<OutputField>> outputs_;
   bool fitted_ = false;
+  int threads_ = 1;
 
   void CacheOutputs();
   StatusOr<FeatureMatrix> TransformImpl(const data::Table& table, bool with_fields,

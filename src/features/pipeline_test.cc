@@ -190,6 +190,54 @@ TEST_P(PipelinePropertyTest, TransformValuesEqualsTransformWithoutFields) {
   }
 }
 
+// `t` with every 7th row's department replaced by one never seen in training.
+data::Table WithUnknownDepartments(const data::Table& t) {
+  data::Table out;
+  for (const data::Column& c : t.columns()) {
+    if (c.name() != "department") {
+      EXPECT_OK(out.AddColumn(c));
+      continue;
+    }
+    data::Column d(c.name(), c.type());
+    for (size_t r = 0; r < t.num_rows(); ++r) {
+      if (r % 7 == 0) {
+        d.AppendCategory("Ward never seen");
+      } else if (c.IsMissing(r)) {
+        d.AppendMissing();
+      } else {
+        d.AppendCategory(c.CategoryAt(r));
+      }
+    }
+    EXPECT_OK(out.AddColumn(std::move(d)));
+  }
+  return out;
+}
+
+// Large tables transform on several threads (independent transforms at the same time): the
+// values and the report must be those of one thread.
+TEST_P(PipelinePropertyTest, ThreadedTransformEqualsOneThread) {
+  const data::Table train = testing::MakeAdmissions({.patients = 120, .seed = 41});
+  const data::Table other =
+      WithUnknownDepartments(testing::MakeAdmissions({.patients = 10000, .seed = 42}));
+  ASSERT_GE(other.num_rows(), FeaturePipeline::kParallelRows);
+  FeaturePipeline p = MakeFitted(GetParam(), train);
+  TransformReport one_report;
+  ASSERT_OK_AND_ASSIGN(FeatureMatrix one, p.Transform(other, &one_report));
+  p.SetThreads(3);
+  TransformReport threaded_report;
+  ASSERT_OK_AND_ASSIGN(FeatureMatrix threaded, p.Transform(other, &threaded_report));
+  EXPECT_FALSE(one_report.unknown_categories.empty());
+  EXPECT_EQ(threaded_report.ToString(), one_report.ToString());
+  EXPECT_EQ(threaded.fields, one.fields);
+  ASSERT_EQ(threaded.columns.size(), one.columns.size());
+  for (size_t j = 0; j < one.columns.size(); ++j) {
+    ASSERT_EQ(threaded.columns[j].size(), one.columns[j].size());
+    for (size_t r = 0; r < one.num_rows; ++r) {
+      ASSERT_TRUE(Same(threaded.columns[j][r], one.columns[j][r])) << one.fields[j].name;
+    }
+  }
+}
+
 TEST(PipelineTest, SchemaTracksNamesOriginsAndTypes) {
   const FeaturePipeline p = MakeFitted("los.yaml", testing::MakeAdmissions({.patients = 50}));
   std::map<std::string, OutputField> by_name;
