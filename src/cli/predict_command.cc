@@ -77,6 +77,7 @@ Status RunPredict(const PredictOptions& opts) {
   data::ReadOptions read = predictor->read_options();
   read.ignore_absent_overrides = true;  // absent inputs are imputed and reported per row
   read.query = opts.query;
+  read.threads = opts.threads;
   ASSIGN_OR_RETURN(data::Table input, data::ReadTable(opts.input, read));
   spdlog::debug("predict: loaded the bundle and read {} rows in {:.3f} s", input.num_rows(),
                 SecondsSince(start));
@@ -85,6 +86,7 @@ Status RunPredict(const PredictOptions& opts) {
   if (!opts.history.empty()) {
     data::ReadOptions hread = predictor->read_options();
     hread.ignore_absent_overrides = true;
+    hread.threads = opts.threads;
     ASSIGN_OR_RETURN(history, data::ReadTable(opts.history, hread));
   }
   ASSIGN_OR_RETURN(bundle::Predictions p,
@@ -101,7 +103,9 @@ Status RunPredict(const PredictOptions& opts) {
   std::thread release([doomed = std::make_pair(std::move(input), std::move(p))]() mutable {
     const auto gone = std::move(doomed);
   });
-  const Status written = data::WriteTable(out, opts.out);
+  data::WriteOptions write;
+  write.threads = opts.threads;
+  const Status written = data::WriteTable(out, opts.out, write);
   release.join();
   RETURN_IF_ERROR(written);
   spdlog::debug("predict: wrote {} in {:.3f} s", opts.out, SecondsSince(start));

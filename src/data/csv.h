@@ -36,7 +36,13 @@ inline constexpr size_t kCsvBlockBytes = size_t{1} << 20;
 // The file is read once, or twice when a column first looks numeric (or timestamp) and later turns
 // out not to be.
 StatusOr<Table> ReadCsv(const std::string& path, const ReadOptions& options = {});
-StatusOr<Table> ReadCsv(const std::string& path, const ReadOptions& options, size_t block_bytes);
+// How a ReadCsv went: parts is 2 when the file was read in two parts on two threads
+// (ReadOptions::threads), else 1.
+struct CsvReadStats {
+  int parts = 1;
+};
+StatusOr<Table> ReadCsv(const std::string& path, const ReadOptions& options, size_t block_bytes,
+                        CsvReadStats* stats = nullptr);
 
 // Reads a CSV file in chunks of ReadOptions::chunk_rows rows, so that files larger than memory can
 // be scanned. Column types are inferred from the first chunk (and then fixed: schema()); a later

@@ -1,9 +1,11 @@
 // ReadCsv and CsvChunkReader: the header, the row loop that feeds each field to its column builder,
 // and the second pass for columns whose inferred type turned out wrong.
 #include <algorithm>
+#include <atomic>
 #include <limits>
 #include <map>
 #include <optional>
+#include <thread>
 
 #include "src/core/env.h"
 #include "src/data/csv.h"
@@ -106,12 +108,14 @@ Status MismatchError(const CsvTokenizer& tokenizer, size_t column, const ColumnB
   return InvalidArgumentError(message);
 }
 
-// Reads up to max_rows records into the builders; *rows is how many were read.
+// Reads up to max_rows records into the builders, stopping before a record that starts at or
+// after end_offset; *rows is how many were read.
 Status ReadRows(CsvTokenizer& tokenizer, std::vector<ColumnBuilder>& builders,
-                const MissingTokens& missing, size_t max_rows, size_t chunk_rows, size_t* rows) {
+                const MissingTokens& missing, size_t max_rows, size_t chunk_rows, size_t* rows,
+                uint64_t end_offset = std::numeric_limits<uint64_t>::max()) {
   const size_t num_columns = builders.size();
   size_t n = 0;
-  while (n < max_rows) {
+  while (n < max_rows && tokenizer.Tell().offset < end_offset) {
     ASSIGN_OR_RETURN(const bool more, tokenizer.NextRecord());
     if (!more) break;
     if (tokenizer.num_fields() != num_columns) {
@@ -172,13 +176,87 @@ StatusOr<Table> BuildTable(std::vector<ColumnBuilder>& builders) {
   return table;
 }
 
+// The second part of a file read on two threads: its own tokenizer and builders.
+struct SecondPart {
+  Status status;
+  std::unique_ptr<CsvTokenizer> tokenizer;
+  std::vector<ColumnBuilder> builders;
+  size_t rows = 0;
+};
+
+// Reads the records from `split` to the end of the file into fresh builders made like `like`.
+void ReadSecondPart(const std::string& path, const ReadOptions& options, size_t block_bytes,
+                    const CsvMark& split, const std::vector<ColumnBuilder>& like,
+                    const std::vector<std::string>& names, const MissingTokens& missing,
+                    size_t reserve, SecondPart* part) {
+  StatusOr<std::unique_ptr<CsvTokenizer>> tokenizer =
+      CsvTokenizer::Open(path, options.delimiter, block_bytes);
+  if (!tokenizer.ok()) {
+    part->status = tokenizer.status();
+    return;
+  }
+  part->tokenizer = *std::move(tokenizer);
+  part->tokenizer->set_column_names(names);
+  part->status = part->tokenizer->Seek(split);
+  if (!part->status.ok()) return;
+  for (const ColumnBuilder& b : like) {
+    const auto it = options.type_overrides.find(b.name());
+    part->builders.emplace_back(
+        b.name(),
+        it == options.type_overrides.end() ? std::nullopt : std::optional<ColumnType>(it->second),
+        options.list_separator);
+    part->builders.back().Reserve(reserve);
+  }
+  part->status =
+      ReadRows(*part->tokenizer, part->builders, missing, kAllRows, kAllRows, &part->rows);
+}
+
+// The table of both parts: each column of the first part followed by the same column of the
+// second, the columns merged on two threads (re-interning a column of distinct ids dominates).
+StatusOr<Table> MergeParts(std::vector<ColumnBuilder>& first, std::vector<ColumnBuilder>& second) {
+  const size_t n = first.size();
+  std::vector<std::optional<Column>> columns(n);
+  std::vector<Status> errors(n);
+  std::atomic<size_t> next{0};
+  const auto merge = [&] {
+    for (size_t c = next++; c < n; c = next++) {
+      StatusOr<Column> a = first[c].Finish();
+      StatusOr<Column> b = second[c].Finish();
+      if (!a.ok() || !b.ok()) {
+        errors[c] = !a.ok() ? a.status() : b.status();
+        continue;
+      }
+      a->AppendAllFrom(*std::move(b));
+      columns[c].emplace(*std::move(a));
+    }
+  };
+  std::thread helper(merge);
+  merge();
+  helper.join();
+  Table table;
+  for (size_t c = 0; c < n; ++c) {
+    RETURN_IF_ERROR(errors[c]);
+    RETURN_IF_ERROR(table.AddColumn(*std::move(columns[c])));
+  }
+  return table;
+}
+
+// Whether two parts' builders give columns of the same types, none of them needing a second pass.
+bool PartsAgree(const std::vector<ColumnBuilder>& a, const std::vector<ColumnBuilder>& b) {
+  for (size_t c = 0; c < a.size(); ++c) {
+    if (a[c].demoted() || b[c].demoted() || a[c].type() != b[c].type()) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 StatusOr<Table> ReadCsv(const std::string& path, const ReadOptions& options) {
   return ReadCsv(path, options, kCsvBlockBytes);
 }
 
-StatusOr<Table> ReadCsv(const std::string& path, const ReadOptions& options, size_t block_bytes) {
+StatusOr<Table> ReadCsv(const std::string& path, const ReadOptions& options, size_t block_bytes,
+                        CsvReadStats* stats) {
   ASSIGN_OR_RETURN(std::unique_ptr<CsvTokenizer> tokenizer,
                    CsvTokenizer::Open(path, options.delimiter, block_bytes));
   ASSIGN_OR_RETURN(std::vector<ColumnBuilder> builders, ReadHeader(*tokenizer, options));
@@ -194,6 +272,44 @@ StatusOr<Table> ReadCsv(const std::string& path, const ReadOptions& options, siz
     const double estimate = static_cast<double>(*file_bytes - start.offset) /
                             static_cast<double>(sample_bytes) * kSampleRows * kReserveSlack;
     for (ColumnBuilder& b : builders) b.Reserve(static_cast<size_t>(estimate));
+  }
+  const CsvMark after_sample = tokenizer->Tell();
+  if (options.threads > 1 && rows == kSampleRows && file_bytes.ok() &&
+      *file_bytes - after_sample.offset >= options.parallel_min_bytes) {
+    // The rest in two parts, the second on another thread from a record boundary near the middle.
+    // The split is trusted only when this thread's tokenizer, reading on from the sample, stops
+    // exactly there (same byte, same line): then the second part parsed what a single reader
+    // would have. Otherwise, or when the parts disagree on a column's type, this thread reads on
+    // alone and the second part is dropped.
+    ASSIGN_OR_RETURN(const std::optional<CsvMark> split,
+                     internal::FindRecordSplit(path, after_sample, *file_bytes));
+    if (split.has_value()) {
+      SecondPart second;
+      std::vector<std::string> names;
+      names.reserve(builders.size());
+      for (const ColumnBuilder& b : builders) names.push_back(b.name());
+      const size_t reserve = static_cast<size_t>(
+          static_cast<double>(*file_bytes - split->offset) /
+          static_cast<double>(std::max<uint64_t>(sample_bytes, 1)) * kSampleRows * kReserveSlack);
+      std::thread reader(ReadSecondPart, std::cref(path), std::cref(options), block_bytes,
+                         std::cref(*split), std::cref(builders), std::cref(names),
+                         std::cref(missing), reserve, &second);
+      size_t first_rows = 0;
+      const Status first =
+          ReadRows(*tokenizer, builders, missing, kAllRows, kAllRows, &first_rows, split->offset);
+      reader.join();
+      RETURN_IF_ERROR(first);
+      rows += first_rows;
+      const CsvMark stopped = tokenizer->Tell();
+      if (stopped.offset == split->offset && stopped.line == split->line) {
+        RETURN_IF_ERROR(second.status);  // a real error: the first part had none before it
+        if (PartsAgree(builders, second.builders)) {
+          ASSIGN_OR_RETURN(Table table, MergeParts(builders, second.builders));
+          if (stats != nullptr) stats->parts = 2;
+          return table;
+        }
+      }
+    }
   }
   size_t more_rows = 0;
   RETURN_IF_ERROR(ReadRows(*tokenizer, builders, missing, kAllRows, kAllRows, &more_rows));

@@ -56,6 +56,37 @@ TEST(CsvWriterTest, QuotesOnlyWhereNeeded) {
             ",\n");
 }
 
+// Large tables are formatted on several threads; the file must be byte for byte the one thread's.
+TEST(CsvWriterTest, ThreadsWriteTheSameFile) {
+  const size_t rows = WriteOptions::kParallelWriteRows * 2 + 1001;  // several batches, a short end
+  Table t;
+  Column name("name", ColumnType::kCategorical);
+  Column n("n", ColumnType::kNumeric);
+  Column when("when", ColumnType::kTimestamp);
+  Column codes("codes", ColumnType::kStringList);
+  for (size_t r = 0; r < rows; ++r) {
+    if (r % 11 == 0) {
+      name.AppendMissing();
+    } else {
+      name.AppendCategory(r % 3 == 0 ? "a,\"b\"" : "row " + std::to_string(r));
+    }
+    n.AppendNumeric(static_cast<double>(r) / 7.0);
+    when.AppendTimestamp(Timestamp{static_cast<int64_t>(r) * 3601});
+    codes.AppendList({"I10", "E11." + std::to_string(r % 10)});
+  }
+  for (Column* c : {&name, &n, &when, &codes}) ASSERT_OK(t.AddColumn(std::move(*c)));
+  const std::string one = TempPath("one.csv");
+  ASSERT_OK(WriteCsv(t, one));
+  for (int threads : {2, 3}) {
+    const std::string many = TempPath("many.csv");
+    WriteOptions options;
+    options.threads = threads;
+    ASSERT_OK(WriteCsv(t, many, options));
+    EXPECT_TRUE(ReadTextFile(many) == ReadTextFile(one)) << threads << " threads";
+  }
+  EXPECT_NE(ReadTextFile(one).find("\"a,\"\"b\"\"\""), std::string::npos);
+}
+
 TEST(CsvWriterTest, FileAppearsOnlyAtCommit) {
   Table t;
   Column c("c", ColumnType::kNumeric);

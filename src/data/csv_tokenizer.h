@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,6 +19,14 @@ struct CsvMark {
   uint64_t offset = 0;  // byte offset in the file
   int64_t line = 1;     // 1-based line number of that byte
 };
+
+// A likely record boundary near the middle of [from.offset, file_bytes): the first line break
+// after the midpoint with an even number of quotes since `from` (outside any quoted field, as RFC
+// 4180 quoting doubles inner quotes). Its line is from.line plus the '\n's before it. nullopt when
+// there is none. A quote inside an unquoted field (which the tokenizer reads as text) can make
+// this wrong: callers check that a tokenizer reading from `from` stops exactly there.
+StatusOr<std::optional<CsvMark>> FindRecordSplit(const std::string& path, const CsvMark& from,
+                                                 uint64_t file_bytes);
 
 class CsvTokenizer {
  public:

@@ -31,6 +31,11 @@ struct ReadOptions {
   std::string query;
   // Rows per chunk for streaming readers.
   size_t chunk_rows = 1 << 16;
+  // CSV: with threads > 1, a file of at least parallel_min_bytes (after its first 1000 rows) is
+  // read in two parts on two threads, split at a record boundary that is checked; the table is
+  // the same as on one thread.
+  int threads = 1;
+  uint64_t parallel_min_bytes = uint64_t{16} << 20;
 };
 
 struct WriteOptions {
@@ -38,6 +43,10 @@ struct WriteOptions {
   char delimiter = ',';
   // For SQL sinks: replace an existing table of the same name (else it is an error).
   bool replace = true;
+  // CSV: large tables (kParallelWriteRows rows or more) have their rows formatted on this many
+  // threads; the file is the same for any number.
+  int threads = 1;
+  static constexpr size_t kParallelWriteRows = 65536;
 };
 
 enum class LocationKind { kCsv, kSqlite, kPostgres };

@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
+#include <iterator>
 #include <new>
 
 namespace staycast::data {
@@ -260,8 +261,22 @@ void Column::AppendRowsFrom(const Column& other, std::span<const size_t> rows) {
 }
 
 void Column::AppendAllFrom(const Column& other) {
+  // Every category of `other` may be new: size the index once rather than doubling it as it fills.
+  if (type_ == ColumnType::kCategorical && other.type_ == ColumnType::kCategorical) {
+    ReserveCategories(dictionary_.size() + other.dictionary_.size());
+  }
   AppendRows(
       other, other.size(), [](size_t i) { return i; }, this);
+}
+
+void Column::AppendAllFrom(Column&& other) {
+  if (type_ != ColumnType::kStringList || other.type_ != ColumnType::kStringList) {
+    AppendAllFrom(static_cast<const Column&>(other));
+    return;
+  }
+  lists_.insert(lists_.end(), std::make_move_iterator(other.lists_.begin()),
+                std::make_move_iterator(other.lists_.end()));
+  other.lists_.clear();
 }
 
 bool Column::IsMissing(size_t row) const {

@@ -90,6 +90,8 @@ class Column {
   void AppendRowsFrom(const Column& other, std::span<const size_t> rows);
   // Appends every row of `other` (same type), the same way.
   void AppendAllFrom(const Column& other);
+  // The same, moving code lists out of `other` rather than copying them.
+  void AppendAllFrom(Column&& other);
 
   bool IsMissing(size_t row) const;
   // Text form of a value as written to CSV: numbers in shortest round-trip form, timestamps as
