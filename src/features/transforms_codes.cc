@@ -1,6 +1,7 @@
 // Code-list features (count of distinct codes, named groups, Charlson/Elixhauser groups and the
 // Charlson index) and point-in-time history features, plus the transform factory.
 #include <algorithm>
+#include <string_view>
 #include <unordered_map>
 
 #include "src/features/code_groups.h"
@@ -53,33 +54,55 @@ class CodesTransform : public FeatureTransform {
       if (!IsHiddenCharlson(g)) column[g] = next++;
     }
     const int index_column = next;
-    std::unordered_map<std::string, std::vector<uint16_t>> memo;
+    // Every distinct normalised code gets an id and is matched against the groups once. Raw codes
+    // reach their id through caches (list items by their text, categories by their code), so
+    // a code seen before costs one lookup and no normalisation.
+    std::vector<std::vector<uint16_t>> matched;        // by id
+    std::unordered_map<std::string, int32_t> by_code;  // normalised code -> id
+    const auto id_of = [&](std::string_view raw) -> int32_t {
+      std::string code = NormalizeCode(raw);
+      if (code.empty()) return kNoCode;
+      const auto [it, added] =
+          by_code.try_emplace(std::move(code), static_cast<int32_t>(matched.size()));
+      if (added) groups_.Match(it->first, &matched.emplace_back());
+      return it->second;
+    };
+    std::unordered_map<std::string_view, int32_t> by_item;  // views into the table's lists
     std::vector<const data::Column*> cols;
-    for (const InputRef& ref : spec().inputs) cols.push_back(&in.Column(ref.column));
-    std::vector<std::string> codes;
+    std::vector<std::vector<int32_t>> by_category;  // per input column, by category code
+    for (const InputRef& ref : spec().inputs) {
+      cols.push_back(&in.Column(ref.column));
+      by_category.emplace_back(cols.back()->type() == data::ColumnType::kCategorical
+                                   ? cols.back()->dictionary().size()
+                                   : 0,
+                               kUnseen);
+    }
+    std::vector<int32_t> codes;  // the row's distinct code ids
     std::vector<uint8_t> present(groups_.size());
     std::vector<uint8_t> charlson_present(charlson_.size());
     for (size_t r = 0; r < in.num_rows; ++r) {
       codes.clear();
-      for (const data::Column* col : cols) {
-        if (col->type() == data::ColumnType::kCategorical) {
-          if (col->codes()[r] >= 0) codes.push_back(NormalizeCode(col->CategoryAt(r)));
+      for (size_t c = 0; c < cols.size(); ++c) {
+        const data::Column& col = *cols[c];
+        if (col.type() == data::ColumnType::kCategorical) {
+          const int32_t category = col.codes()[r];
+          if (category < 0) continue;
+          int32_t& id = by_category[c][static_cast<size_t>(category)];
+          if (id == kUnseen) id = id_of(col.dictionary()[static_cast<size_t>(category)]);
+          if (id != kNoCode) codes.push_back(id);
         } else {
-          for (const std::string& c : col->lists()[r]) codes.push_back(NormalizeCode(c));
+          for (const std::string& item : col.lists()[r]) {
+            auto it = by_item.find(item);
+            if (it == by_item.end()) it = by_item.emplace(item, id_of(item)).first;
+            if (it->second != kNoCode) codes.push_back(it->second);
+          }
         }
       }
       std::sort(codes.begin(), codes.end());
       codes.erase(std::unique(codes.begin(), codes.end()), codes.end());
-      if (!codes.empty() && codes.front().empty()) codes.erase(codes.begin());
       std::fill(present.begin(), present.end(), 0);
-      for (const std::string& code : codes) {
-        auto it = memo.find(code);
-        if (it == memo.end()) {
-          std::vector<uint16_t> matched;
-          groups_.Match(code, &matched);
-          it = memo.emplace(code, std::move(matched)).first;
-        }
-        for (uint16_t g : it->second) present[g] = 1;
+      for (const int32_t id : codes) {
+        for (uint16_t g : matched[static_cast<size_t>(id)]) present[g] = 1;
       }
       if (p.count) (*out)[0][r] = static_cast<double>(codes.size());
       for (size_t g = 0; g < groups_.size(); ++g) {
@@ -100,6 +123,10 @@ class CodesTransform : public FeatureTransform {
     return !spec().codes.charlson && !charlson_.empty() && g >= charlson_start_ &&
            g < charlson_start_ + charlson_.size();
   }
+
+  // Code ids in Apply: a code that normalises to nothing, and a category not looked up yet.
+  static constexpr int32_t kNoCode = -1;
+  static constexpr int32_t kUnseen = -2;
 
   CodeGroupSet groups_;
   std::span<const ComorbidityGroup> charlson_;
