@@ -1,14 +1,19 @@
-# The two commands: `make demo` and `make test`. Both install missing Debian packages, configure and build
-# Release into build/ (the binary is build/staycast) and run the demo, or build with AddressSanitizer +
-# UBSan into build-asan/ and run the whole test suite under both sanitizers (scripts/test.sh).
+# The two commands: `make demo` and `make test`. Both install missing Debian packages. demo builds
+# the Release binary (build/staycast; `make build-all` adds the tests and benchmarks) and runs the
+# demo; test builds with AddressSanitizer + UBSan into build-asan/ and runs the whole test suite
+# under both sanitizers (scripts/test.sh).
 JOBS ?= $(shell nproc)
 
-.PHONY: deps build demo test test-release test-asan check-format check-tidy format bench bench-quick clean
+.PHONY: deps build build-all demo test test-release test-asan check-format check-tidy format bench bench-quick clean
 
 deps:
 	@bash scripts/install-deps.sh
 
 build: deps
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release -j $(JOBS) --target staycast
+
+build-all: deps
 	@cmake --preset release >/dev/null
 	@cmake --build --preset release -j $(JOBS)
 
@@ -18,7 +23,7 @@ demo: build
 test: deps
 	@bash scripts/test.sh
 
-test-release: build
+test-release: build-all
 	@ctest --preset release -j $(JOBS)
 
 test-asan: deps
@@ -35,11 +40,11 @@ check-tidy: build
 format:
 	@(git ls-files '*.cc' '*.h'; git ls-files --others --exclude-standard '*.cc' '*.h') | sort -u | xargs -r clang-format -i
 
-bench: build
+bench: build-all
 	@bash bench/install-peers.sh
 	@/usr/bin/python3 bench/run $(BENCH_ARGS)
 
-bench-quick: build
+bench-quick: build-all
 	@bash bench/install-peers.sh
 	@/usr/bin/python3 bench/run --quick
 
