@@ -51,9 +51,10 @@ StatusOr<RegressionMetrics> ComputeRegressionMetrics(const RegressionPredictions
   if (n == 0) return FailedPreconditionError("regression metrics: no rows counted");
   const double mean_a = sum_a / n;
   double sse = 0, sae = 0, sbias = 0, sst = 0, covered = 0, width = 0;
+  // No skipping of rows counted 0 (a bootstrap draw leaves out about a third, at random, so the
+  // branch was mispredicted that often): their terms are exactly 0, as every value is finite.
   for (size_t i = 0; i < a.size(); ++i) {
     const double c = CountOf(counts, i);
-    if (c == 0) continue;
     const double e = p[i] - a[i];
     sse += c * e * e;
     sae += c * std::fabs(e);
