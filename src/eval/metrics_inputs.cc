@@ -150,6 +150,8 @@ void RegressionPredictions::SortByAbsError() {
   std::iota(by_abs_error_.begin(), by_abs_error_.end(), 0U);
   std::stable_sort(by_abs_error_.begin(), by_abs_error_.end(),
                    [&err](uint32_t a, uint32_t b) { return err[a] < err[b]; });
+  sorted_abs_error_.resize(err.size());
+  for (size_t k = 0; k < err.size(); ++k) sorted_abs_error_[k] = err[by_abs_error_[k]];
 }
 
 StatusOr<RegressionPredictions> RegressionPredictions::Subset(

@@ -83,6 +83,8 @@ class RegressionPredictions {
   std::span<const double> upper() const { return upper_; }
   // Row indices by increasing |predicted - actual|.
   std::span<const uint32_t> by_abs_error() const { return by_abs_error_; }
+  // |error| of the rows in that order (a sequential walk for medians).
+  std::span<const double> sorted_abs_error() const { return sorted_abs_error_; }
   StatusOr<RegressionPredictions> Subset(std::span<const uint32_t> rows) const;
 
  private:
@@ -91,6 +93,7 @@ class RegressionPredictions {
 
   std::vector<double> actual_, predicted_, lower_, upper_;
   std::vector<uint32_t> by_abs_error_;
+  std::vector<double> sorted_abs_error_;
 };
 
 // Checks that counts is empty or has `rows` entries; the message names `what`.

@@ -16,18 +16,17 @@ using internal::kNaN;
 
 // Median of |error| over the multiset where row i appears counts[i] times.
 double MedianAbsError(const RegressionPredictions& data, RowCounts counts, double total) {
-  const auto a = data.actual();
-  const auto p = data.predicted();
   const auto order = data.by_abs_error();
+  const auto sorted = data.sorted_abs_error();
   const auto n = static_cast<uint64_t>(total);
   // 0-based positions of the middle element(s) in the expanded, sorted multiset.
   const uint64_t lo = (n - 1) / 2, hi = n / 2;
   double lo_value = kNaN;
   uint64_t seen = 0;
-  for (uint32_t row : order) {
-    const auto c = static_cast<uint64_t>(CountOf(counts, row));
-    if (c == 0) continue;
-    const double e = std::fabs(p[row] - a[row]);
+  for (size_t k = 0; k < order.size(); ++k) {
+    // A row counted 0 matches neither test below (no `continue`: it would be mispredicted).
+    const auto c = static_cast<uint64_t>(CountOf(counts, order[k]));
+    const double e = sorted[k];
     if (seen <= lo && lo < seen + c) lo_value = e;
     if (seen <= hi && hi < seen + c) return 0.5 * (lo_value + e);
     seen += c;
