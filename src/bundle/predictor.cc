@@ -7,10 +7,10 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
-#include <thread>
 
 #include "src/bundle/bundle_files.h"
 #include "src/bundle/layout.h"
+#include "src/core/parallel.h"
 
 namespace staycast::bundle {
 namespace {
@@ -79,17 +79,8 @@ models::Matrix ToModelMatrix(const features::FeatureMatrix& f, const std::vector
       }
     }
   };
-  // Large matrices are split into contiguous ranges of whole blocks, one per thread.
-  const size_t parts = m.rows >= features::FeaturePipeline::kParallelRows
-                           ? static_cast<size_t>(std::max(threads, 1))
-                           : 1;
-  const size_t per_part = (m.rows / kBlockRows + parts) / parts * kBlockRows;
-  std::vector<std::thread> pool;
-  for (size_t p = 1; p < parts && p * per_part < m.rows; ++p) {
-    pool.emplace_back(transpose, p * per_part, std::min(m.rows, (p + 1) * per_part));
-  }
-  transpose(0, std::min(m.rows, per_part));
-  for (std::thread& t : pool) t.join();
+  // Large matrices in contiguous ranges of whole blocks, one per thread.
+  ParallelRanges(m.rows, m.rows >= kMinParallelRows ? threads : 1, kBlockRows, transpose);
   if (f.fields.size() == m.cols) {
     m.feature_names.reserve(m.cols);
     for (const features::OutputField& field : f.fields) m.feature_names.push_back(field.name);

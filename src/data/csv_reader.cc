@@ -1,13 +1,13 @@
 // ReadCsv and CsvChunkReader: the header, the row loop that feeds each field to its column builder,
 // and the second pass for columns whose inferred type turned out wrong.
 #include <algorithm>
-#include <atomic>
 #include <limits>
 #include <map>
 #include <optional>
 #include <thread>
 
 #include "src/core/env.h"
+#include "src/core/parallel.h"
 #include "src/data/csv.h"
 #include "src/data/csv_column_builder.h"
 #include "src/data/csv_tokenizer.h"
@@ -176,8 +176,10 @@ StatusOr<Table> BuildTable(std::vector<ColumnBuilder>& builders) {
   return table;
 }
 
-// The second part of a file read on two threads: its own tokenizer and builders.
+// The second part of a file read on two threads: its own tokenizer and builders. `opened` is
+// false when the file could not be opened or positioned again (the caller then reads on alone).
 struct SecondPart {
+  bool opened = false;
   Status status;
   std::unique_ptr<CsvTokenizer> tokenizer;
   std::vector<ColumnBuilder> builders;
@@ -187,19 +189,16 @@ struct SecondPart {
 // Reads the records from `split` to the end of the file into fresh builders made like `like`.
 void ReadSecondPart(const std::string& path, const ReadOptions& options, size_t block_bytes,
                     const CsvMark& split, const std::vector<ColumnBuilder>& like,
-                    const std::vector<std::string>& names, const MissingTokens& missing,
-                    size_t reserve, SecondPart* part) {
+                    const MissingTokens& missing, size_t reserve, SecondPart* part) {
   StatusOr<std::unique_ptr<CsvTokenizer>> tokenizer =
       CsvTokenizer::Open(path, options.delimiter, block_bytes);
-  if (!tokenizer.ok()) {
-    part->status = tokenizer.status();
-    return;
-  }
+  if (!tokenizer.ok() || !(*tokenizer)->Seek(split).ok()) return;
+  part->opened = true;
   part->tokenizer = *std::move(tokenizer);
-  part->tokenizer->set_column_names(names);
-  part->status = part->tokenizer->Seek(split);
-  if (!part->status.ok()) return;
+  std::vector<std::string> names;
+  names.reserve(like.size());
   for (const ColumnBuilder& b : like) {
+    names.push_back(b.name());
     const auto it = options.type_overrides.find(b.name());
     part->builders.emplace_back(
         b.name(),
@@ -207,6 +206,7 @@ void ReadSecondPart(const std::string& path, const ReadOptions& options, size_t 
         options.list_separator);
     part->builders.back().Reserve(reserve);
   }
+  part->tokenizer->set_column_names(std::move(names));
   part->status =
       ReadRows(*part->tokenizer, part->builders, missing, kAllRows, kAllRows, &part->rows);
 }
@@ -217,22 +217,16 @@ StatusOr<Table> MergeParts(std::vector<ColumnBuilder>& first, std::vector<Column
   const size_t n = first.size();
   std::vector<std::optional<Column>> columns(n);
   std::vector<Status> errors(n);
-  std::atomic<size_t> next{0};
-  const auto merge = [&] {
-    for (size_t c = next++; c < n; c = next++) {
-      StatusOr<Column> a = first[c].Finish();
-      StatusOr<Column> b = second[c].Finish();
-      if (!a.ok() || !b.ok()) {
-        errors[c] = !a.ok() ? a.status() : b.status();
-        continue;
-      }
-      a->AppendAllFrom(*std::move(b));
-      columns[c].emplace(*std::move(a));
+  ParallelFor(n, 2, [&](size_t c) {
+    StatusOr<Column> a = first[c].Finish();
+    StatusOr<Column> b = second[c].Finish();
+    if (!a.ok() || !b.ok()) {
+      errors[c] = !a.ok() ? a.status() : b.status();
+      return;
     }
-  };
-  std::thread helper(merge);
-  merge();
-  helper.join();
+    a->AppendAllFrom(*std::move(b));
+    columns[c].emplace(*std::move(a));
+  });
   Table table;
   for (size_t c = 0; c < n; ++c) {
     RETURN_IF_ERROR(errors[c]);
@@ -247,6 +241,42 @@ bool PartsAgree(const std::vector<ColumnBuilder>& a, const std::vector<ColumnBui
     if (a[c].demoted() || b[c].demoted() || a[c].type() != b[c].type()) return false;
   }
   return true;
+}
+
+// Reads the rest of the file (after the sample, from `from`) in two parts, the second on another
+// thread from a record boundary near the middle. The split is trusted only when this thread's
+// tokenizer, reading on from `from`, stops exactly there (same byte, same line): then the second
+// part parsed what a single reader would have. nullopt when the caller must read on alone (no
+// split found, the guess was wrong, the file could not be opened again, or the parts disagree on
+// a column's type); `tokenizer` and `builders` then hold the first part, ready to go on.
+// `rows_in(bytes)` estimates the rows in that many bytes.
+template <typename RowsIn>
+StatusOr<std::optional<Table>> ReadInTwoParts(const std::string& path, const ReadOptions& options,
+                                              size_t block_bytes, const CsvMark& from,
+                                              uint64_t file_bytes, CsvTokenizer& tokenizer,
+                                              std::vector<ColumnBuilder>& builders,
+                                              const MissingTokens& missing, size_t* rows,
+                                              const RowsIn& rows_in) {
+  const std::optional<CsvMark> split = internal::FindRecordSplit(path, from, file_bytes);
+  if (!split.has_value()) return std::optional<Table>();
+  SecondPart second;
+  std::thread reader(ReadSecondPart, std::cref(path), std::cref(options), block_bytes,
+                     std::cref(*split), std::cref(builders), std::cref(missing),
+                     rows_in(file_bytes - split->offset), &second);
+  size_t first_rows = 0;
+  const Status first =
+      ReadRows(tokenizer, builders, missing, kAllRows, kAllRows, &first_rows, split->offset);
+  reader.join();
+  RETURN_IF_ERROR(first);
+  *rows += first_rows;
+  const CsvMark stopped = tokenizer.Tell();
+  if (!second.opened || stopped.offset != split->offset || stopped.line != split->line) {
+    return std::optional<Table>();
+  }
+  RETURN_IF_ERROR(second.status);  // a real error: the first part had none before it
+  if (!PartsAgree(builders, second.builders)) return std::optional<Table>();
+  ASSIGN_OR_RETURN(Table table, MergeParts(builders, second.builders));
+  return std::optional<Table>(std::move(table));
 }
 
 }  // namespace
@@ -266,48 +296,23 @@ StatusOr<Table> ReadCsv(const std::string& path, const ReadOptions& options, siz
   // one doubling at a time costs copies and page faults.
   size_t rows = 0;
   RETURN_IF_ERROR(ReadRows(*tokenizer, builders, missing, kSampleRows, kAllRows, &rows));
-  const uint64_t sample_bytes = tokenizer->Tell().offset - start.offset;
+  const CsvMark after_sample = tokenizer->Tell();
+  const uint64_t sample_bytes = after_sample.offset - start.offset;
   const StatusOr<uint64_t> file_bytes = Env::Default()->FileSize(path);
   if (rows == kSampleRows && sample_bytes > 0 && file_bytes.ok()) {
-    const double estimate = static_cast<double>(*file_bytes - start.offset) /
-                            static_cast<double>(sample_bytes) * kSampleRows * kReserveSlack;
-    for (ColumnBuilder& b : builders) b.Reserve(static_cast<size_t>(estimate));
-  }
-  const CsvMark after_sample = tokenizer->Tell();
-  if (options.threads > 1 && rows == kSampleRows && file_bytes.ok() &&
-      *file_bytes - after_sample.offset >= options.parallel_min_bytes) {
-    // The rest in two parts, the second on another thread from a record boundary near the middle.
-    // The split is trusted only when this thread's tokenizer, reading on from the sample, stops
-    // exactly there (same byte, same line): then the second part parsed what a single reader
-    // would have. Otherwise, or when the parts disagree on a column's type, this thread reads on
-    // alone and the second part is dropped.
-    ASSIGN_OR_RETURN(const std::optional<CsvMark> split,
-                     internal::FindRecordSplit(path, after_sample, *file_bytes));
-    if (split.has_value()) {
-      SecondPart second;
-      std::vector<std::string> names;
-      names.reserve(builders.size());
-      for (const ColumnBuilder& b : builders) names.push_back(b.name());
-      const size_t reserve = static_cast<size_t>(
-          static_cast<double>(*file_bytes - split->offset) /
-          static_cast<double>(std::max<uint64_t>(sample_bytes, 1)) * kSampleRows * kReserveSlack);
-      std::thread reader(ReadSecondPart, std::cref(path), std::cref(options), block_bytes,
-                         std::cref(*split), std::cref(builders), std::cref(names),
-                         std::cref(missing), reserve, &second);
-      size_t first_rows = 0;
-      const Status first =
-          ReadRows(*tokenizer, builders, missing, kAllRows, kAllRows, &first_rows, split->offset);
-      reader.join();
-      RETURN_IF_ERROR(first);
-      rows += first_rows;
-      const CsvMark stopped = tokenizer->Tell();
-      if (stopped.offset == split->offset && stopped.line == split->line) {
-        RETURN_IF_ERROR(second.status);  // a real error: the first part had none before it
-        if (PartsAgree(builders, second.builders)) {
-          ASSIGN_OR_RETURN(Table table, MergeParts(builders, second.builders));
-          if (stats != nullptr) stats->parts = 2;
-          return table;
-        }
+    const auto rows_in = [&](uint64_t bytes) {
+      return static_cast<size_t>(static_cast<double>(bytes) / static_cast<double>(sample_bytes) *
+                                 kSampleRows * kReserveSlack);
+    };
+    // Room for the whole file: the second part, if read on its own, is appended into it.
+    for (ColumnBuilder& b : builders) b.Reserve(rows_in(*file_bytes - start.offset));
+    if (options.threads > 1 && *file_bytes - after_sample.offset >= options.parallel_min_bytes) {
+      ASSIGN_OR_RETURN(std::optional<Table> table,
+                       ReadInTwoParts(path, options, block_bytes, after_sample, *file_bytes,
+                                      *tokenizer, builders, missing, &rows, rows_in));
+      if (table.has_value()) {
+        if (stats != nullptr) stats->parts = 2;
+        return *std::move(table);
       }
     }
   }

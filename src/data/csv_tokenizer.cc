@@ -350,13 +350,12 @@ StatusOr<bool> CsvTokenizer::NextRecord() {
 
 namespace staycast::data::internal {
 
-StatusOr<std::optional<CsvMark>> FindRecordSplit(const std::string& path, const CsvMark& from,
-                                                 uint64_t file_bytes) {
+std::optional<CsvMark> FindRecordSplit(const std::string& path, const CsvMark& from,
+                                       uint64_t file_bytes) {
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"),
                                                        &std::fclose);
-  if (file == nullptr) return NotFoundError(path + ": cannot open: " + ErrnoMessage(errno));
-  if (fseeko(file.get(), static_cast<off_t>(from.offset), SEEK_SET) != 0) {
-    return UnavailableError(path + ": cannot seek: " + ErrnoMessage(errno));
+  if (file == nullptr || fseeko(file.get(), static_cast<off_t>(from.offset), SEEK_SET) != 0) {
+    return std::nullopt;
   }
   const uint64_t middle = from.offset + (file_bytes - from.offset) / 2;
   std::vector<char> block(size_t{1} << 20);
@@ -365,37 +364,19 @@ StatusOr<std::optional<CsvMark>> FindRecordSplit(const std::string& path, const 
   int64_t line = from.line;
   for (;;) {
     const size_t n = std::fread(block.data(), 1, block.size(), file.get());
-    if (n == 0) {
-      if (std::ferror(file.get())) {
-        return UnavailableError(path + ": read failed: " + ErrnoMessage(errno));
-      }
-      return std::optional<CsvMark>();
-    }
+    if (n == 0) return std::nullopt;  // the end (or a read error) before any boundary
     const char* const begin = block.data();
     const char* const end = begin + n;
     // Before the middle only the counts matter; from it on, the first even-quoted line break.
-    const char* p = begin;
-    if (offset + n <= middle) {
-      quotes += static_cast<uint64_t>(std::count(begin, end, '"'));
-      line += std::count(begin, end, '\n');
-      offset += n;
-      continue;
-    }
-    if (offset < middle) {
-      const char* const mid = begin + (middle - offset);
-      quotes += static_cast<uint64_t>(std::count(begin, mid, '"'));
-      line += std::count(begin, mid, '\n');
-      p = mid;
-    }
-    for (; p < end; ++p) {
+    const char* const from_here = begin + std::min<uint64_t>(n, middle - std::min(middle, offset));
+    quotes += static_cast<uint64_t>(std::count(begin, from_here, '"'));
+    line += std::count(begin, from_here, '\n');
+    for (const char* p = from_here; p < end; ++p) {
       if (*p == '"') {
         ++quotes;
       } else if (*p == '\n') {
         ++line;
-        if (quotes % 2 == 0) {
-          return std::optional<CsvMark>(
-              CsvMark{offset + static_cast<uint64_t>(p + 1 - begin), line});
-        }
+        if (quotes % 2 == 0) return CsvMark{offset + static_cast<uint64_t>(p + 1 - begin), line};
       }
     }
     offset += n;

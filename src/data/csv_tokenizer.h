@@ -23,10 +23,11 @@ struct CsvMark {
 // A likely record boundary near the middle of [from.offset, file_bytes): the first line break
 // after the midpoint with an even number of quotes since `from` (outside any quoted field, as RFC
 // 4180 quoting doubles inner quotes). Its line is from.line plus the '\n's before it. nullopt when
-// there is none. A quote inside an unquoted field (which the tokenizer reads as text) can make
-// this wrong: callers check that a tokenizer reading from `from` stops exactly there.
-StatusOr<std::optional<CsvMark>> FindRecordSplit(const std::string& path, const CsvMark& from,
-                                                 uint64_t file_bytes);
+// there is none or the file cannot be read (the caller then reads without splitting). A quote
+// inside an unquoted field (which the tokenizer reads as text) can make this wrong: callers check
+// that a tokenizer reading from `from` stops exactly there.
+std::optional<CsvMark> FindRecordSplit(const std::string& path, const CsvMark& from,
+                                       uint64_t file_bytes);
 
 class CsvTokenizer {
  public:

@@ -5,10 +5,10 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <vector>
 
 #include "src/core/env.h"
+#include "src/core/parallel.h"
 #include "src/data/csv.h"
 
 namespace staycast::data {
@@ -63,10 +63,7 @@ class CsvWriter final : public TableWriter {
         const size_t to = std::min(rows, from + part_rows);
         for (size_t row = from; row < to; ++row) AppendRow(chunk, row, parts[t]);
       };
-      std::vector<std::thread> pool;
-      for (size_t t = 1; t < threads; ++t) pool.emplace_back(format, t);
-      format(0);
-      for (std::thread& th : pool) th.join();
+      ParallelFor(parts.size(), options_.threads, format);
       for (const std::string& part : parts) RETURN_IF_ERROR(file_->Append(part));
     }
     return OkStatus();

@@ -161,7 +161,9 @@ void Column::GrowIndex(size_t min_slots) {
 }
 
 void Column::ReserveCategories(size_t n) {
-  dictionary_.reserve(n);
+  // Geometric growth, as push_back's: callers that append table after table (Table::Append) ask
+  // for a little more each time, and an exact reserve would copy the dictionary every time.
+  if (n > dictionary_.capacity()) dictionary_.reserve(std::max(n, 2 * dictionary_.capacity()));
   GrowIndex(n * 2);
 }
 

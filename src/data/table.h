@@ -67,7 +67,8 @@ class Column {
 
   // Returns the code of a category, adding it to the dictionary when new.
   int32_t InternCategory(std::string_view value);
-  // Makes room for n categories (readers that know how many there will be).
+  // Makes room for n categories (readers that know how many there will be, appends of whole
+  // columns); grows geometrically, so repeated calls stay amortised O(1) per category.
   void ReserveCategories(size_t n);
   // The code of an existing category, if any.
   std::optional<int32_t> FindCategory(std::string_view value) const;

@@ -3,12 +3,11 @@
 #include "src/features/pipeline.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
-#include <exception>
 #include <map>
 #include <set>
-#include <thread>
+
+#include "src/core/parallel.h"
 
 namespace staycast::features {
 
@@ -49,35 +48,13 @@ std::vector<std::vector<size_t>> Waves(const RunConfig& config) {
   return waves;
 }
 
-// Runs task(i) for i in [0, n) on up to `threads` threads (the caller's among them), each taking
-// the next index; an exception from a task is rethrown here after all have stopped.
-template <typename Task>
-void RunTasks(size_t n, int threads, const Task& task) {
-  std::atomic<size_t> next{0};
-  std::exception_ptr error;
-  std::atomic<bool> failed{false};
-  const auto worker = [&] {
-    for (size_t i = next++; i < n && !failed; i = next++) {
-      try {
-        task(i);
-      } catch (...) {
-        if (!failed.exchange(true)) error = std::current_exception();
-      }
-    }
-  };
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads && static_cast<size_t>(t) < n; ++t) pool.emplace_back(worker);
-  worker();
-  for (std::thread& t : pool) t.join();
-  if (error) std::rethrow_exception(error);
-}
-
-// Runs every transform over `table` in evaluation order. With fit, each transform first learns its
-// state from these rows (the transforms are mutable only on that path, through
-// FeaturePipeline::Fit). Without fit and with threads > 1, the transforms of each wave run
-// concurrently (Apply is const); their reports are merged in evaluation order.
+// Runs every transform over `table`, wave by wave (Waves()). With fit, each transform first learns
+// its state from these rows (the transforms are mutable only on that path, through
+// FeaturePipeline::Fit). Without fit and with threads > 1, the transforms of a wave run at the
+// same time (Apply is const); each writes its own report, merged in wave order.
 Status RunTransforms(const RunConfig& config,
                      const std::vector<std::unique_ptr<FeatureTransform>>& transforms,
+                     const std::vector<std::vector<size_t>>& waves,
                      const std::vector<std::string>& used, const data::Table& table, bool fit,
                      const std::vector<std::vector<OutputField>>* fitted_outputs, bool with_fields,
                      FeatureMatrix* out, TransformReport* report, int threads = 1) {
@@ -135,31 +112,24 @@ Status RunTransforms(const RunConfig& config,
                                                                          : 0);
   const std::vector<std::vector<OutputField>>& fields =
       fitted_outputs != nullptr ? *fitted_outputs : fitted;
-  if (fit || threads <= 1) {
-    for (size_t idx : config.evaluation_order) {
+  for (const std::vector<size_t>& wave : waves) {
+    std::vector<TransformReport> reports(wave.size());
+    std::vector<Status> fit_status(wave.size());
+    ParallelFor(wave.size(), fit ? 1 : threads, [&](size_t i) {
+      const size_t idx = wave[i];
       FeatureTransform& t = *transforms[idx];
       if (fit) {
-        Status s = t.Fit(in);
-        if (!s.ok()) return s.WithContext(config.features[idx].key_path);
+        fit_status[i] = t.Fit(in);
+        if (!fit_status[i].ok()) return;
       }
       if (fitted_outputs == nullptr) fitted[idx] = t.Outputs();
       outputs[idx].assign(fields[idx].size(), std::vector<double>(n, 0.0));
-      t.Apply(in, &outputs[idx], report);
-      if (!outputs[idx].empty()) in.features[idx] = &outputs[idx][0];
-    }
-  } else {
-    for (const std::vector<size_t>& wave : Waves(config)) {
-      std::vector<TransformReport> reports(wave.size());
-      RunTasks(wave.size(), threads, [&](size_t i) {
-        const size_t idx = wave[i];
-        if (fitted_outputs == nullptr) fitted[idx] = transforms[idx]->Outputs();
-        outputs[idx].assign(fields[idx].size(), std::vector<double>(n, 0.0));
-        transforms[idx]->Apply(in, &outputs[idx], &reports[i]);
-      });
-      for (size_t i = 0; i < wave.size(); ++i) {
-        report->Merge(reports[i]);
-        if (!outputs[wave[i]].empty()) in.features[wave[i]] = &outputs[wave[i]][0];
-      }
+      t.Apply(in, &outputs[idx], &reports[i]);
+    });
+    for (size_t i = 0; i < wave.size(); ++i) {
+      if (!fit_status[i].ok()) return fit_status[i].WithContext(config.features[wave[i]].key_path);
+      report->Merge(reports[i]);
+      if (!outputs[wave[i]].empty()) in.features[wave[i]] = &outputs[wave[i]][0];
     }
   }
   out->fields.clear();
@@ -190,6 +160,7 @@ StatusOr<FeaturePipeline> FeaturePipeline::Create(RunConfig config) {
   FeaturePipeline p;
   p.config_ = std::make_unique<RunConfig>(std::move(config));
   p.used_ = UsedColumns(*p.config_);
+  p.waves_ = Waves(*p.config_);
   for (const FeatureSpec& spec : p.config_->features) {
     ASSIGN_OR_RETURN(std::unique_ptr<FeatureTransform> t, MakeTransform(spec, *p.config_));
     p.transforms_.push_back(std::move(t));
@@ -201,7 +172,7 @@ Status FeaturePipeline::Fit(const data::Table& train) {
   FeatureMatrix matrix;
   TransformReport report;
   fitted_ = false;
-  RETURN_IF_ERROR(RunTransforms(*config_, transforms_, used_, train, /*fit=*/true, nullptr,
+  RETURN_IF_ERROR(RunTransforms(*config_, transforms_, waves_, used_, train, /*fit=*/true, nullptr,
                                 /*with_fields=*/true, &matrix, &report));
   schema_ = std::move(matrix.fields);
   fitted_ = true;
@@ -214,7 +185,7 @@ StatusOr<FeatureMatrix> FeaturePipeline::FitTransform(const data::Table& train,
   FeatureMatrix matrix;
   TransformReport local;
   fitted_ = false;
-  RETURN_IF_ERROR(RunTransforms(*config_, transforms_, used_, train, /*fit=*/true, nullptr,
+  RETURN_IF_ERROR(RunTransforms(*config_, transforms_, waves_, used_, train, /*fit=*/true, nullptr,
                                 /*with_fields=*/true, &matrix,
                                 report != nullptr ? report : &local));
   schema_ = matrix.fields;
@@ -239,9 +210,9 @@ StatusOr<FeatureMatrix> FeaturePipeline::TransformImpl(const data::Table& table,
   TransformReport local;
   FeatureMatrix matrix;
   const int threads = table.num_rows() >= kParallelRows ? threads_ : 1;
-  RETURN_IF_ERROR(RunTransforms(*config_, transforms_, used_, table, /*fit=*/false, &outputs_,
-                                with_fields, &matrix, report != nullptr ? report : &local,
-                                threads));
+  RETURN_IF_ERROR(RunTransforms(*config_, transforms_, waves_, used_, table, /*fit=*/false,
+                                &outputs_, with_fields, &matrix,
+                                report != nullptr ? report : &local, threads));
   return matrix;
 }
 
@@ -281,7 +252,8 @@ StatusOr<std::vector<double>> FeaturePipeline::TransformRow(const data::Table& r
   }
   FeatureMatrix matrix;
   TransformReport inner;
-  RETURN_IF_ERROR(RunTransforms(*config_, transforms_, used_, combined, /*fit=*/false, &outputs_,
+  RETURN_IF_ERROR(RunTransforms(*config_, transforms_, waves_, used_, combined, /*fit=*/false,
+                                &outputs_,
                                 /*with_fields=*/false, &matrix, &inner));
   inner.missing_columns.clear();  // placeholders cannot occur: every declared column was built
   rep->Merge(inner);

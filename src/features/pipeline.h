@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "src/core/env.h"
+#include "src/core/parallel.h"
 #include "src/core/status.h"
 #include "src/data/table.h"
 #include "src/features/config.h"
@@ -50,7 +51,7 @@ class FeaturePipeline {
   // transforms that do not read each other's outputs run at the same time. 1 by default; not
   // to be changed while another thread transforms. Fitting and TransformRow stay on one thread.
   void SetThreads(int threads) { threads_ = threads < 1 ? 1 : threads; }
-  static constexpr size_t kParallelRows = 20000;
+  static constexpr size_t kParallelRows = kMinParallelRows;
 
   const std::vector<OutputField>& schema() const { return schema_; }
   const RunConfig& config() const { return *config_; }
@@ -66,6 +67,9 @@ class FeaturePipeline {
   std::unique_ptr<RunConfig> config_;
   std::vector<std::string> used_;                              // UsedColumns(*config_), sorted
   std::vector<std::unique_ptr<FeatureTransform>> transforms_;  // by feature index
+  // The feature indices in groups that only read features of earlier groups (transforms of one
+  // group may run at the same time); computed once from the config.
+  std::vector<std::vector<size_t>> waves_;
   std::vector<OutputField> schema_;
   // Once fitted: every transform's Outputs() (by feature index), so Transform does not rebuild
   // them per call (they cost more than the values for a one-row serving request).

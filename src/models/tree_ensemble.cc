@@ -4,9 +4,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
-#include <thread>
 #include <tuple>
 #include <utility>
+
+#include "src/core/parallel.h"
 
 namespace staycast::models {
 namespace {
@@ -262,20 +263,9 @@ void TreeEnsemble::Predict(const Matrix& x, std::vector<double>* out, int thread
   out->resize(x.rows);
   const size_t parts =
       std::clamp<size_t>(x.rows / kMinRowsPerThread, 1, static_cast<size_t>(std::max(1, threads)));
-  if (parts == 1) {
-    PredictRange(x, 0, x.rows, out->data());
-    return;
-  }
   // Contiguous ranges, each a whole number of blocks, one per thread (the caller's thread too).
-  const size_t per = (x.rows / parts + kBlockRows - 1) / kBlockRows * kBlockRows;
-  std::vector<std::thread> workers;
-  for (size_t p = 1; p < parts; ++p) {
-    const size_t begin = std::min(x.rows, p * per);
-    const size_t end = p + 1 == parts ? x.rows : std::min(x.rows, (p + 1) * per);
-    workers.emplace_back([this, &x, begin, end, out] { PredictRange(x, begin, end, out->data()); });
-  }
-  PredictRange(x, 0, std::min(x.rows, per), out->data());
-  for (std::thread& w : workers) w.join();
+  ParallelRanges(x.rows, static_cast<int>(parts), kBlockRows,
+                 [&](size_t begin, size_t end) { PredictRange(x, begin, end, out->data()); });
 }
 
 }  // namespace staycast::models
